@@ -1,0 +1,14 @@
+// What a driver needs from a node: its processes and its doorbell. The node code itself
+// (src/node) knows nothing about which driver runs it.
+
+import type { NodeRunner } from '../node/runner.js';
+
+export interface DrivenNode {
+  readonly runner: NodeRunner;
+  /** Current value of the node's doorbell word (bumped by anyone posting to its callback ring). */
+  doorbellValue(): number;
+  /** The doorbell moved: wake the node's callback handler. */
+  onDoorbell(): void;
+  /** True once the node has finished (unmounted, crashed or errored) and needs no more steps. */
+  finished(): boolean;
+}

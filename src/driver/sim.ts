@@ -1,0 +1,108 @@
+// The deterministic driver: every node's processes on one thread, a seeded scheduler and a
+// virtual clock. The same seed gives the same sequence of decisions, so the same history and
+// the same historyHash; a failing soak seed can be replayed exactly.
+
+import { limits } from '../config/limits.js';
+import { Prng } from '../platform/prng.js';
+import type { DrivenNode } from './driven-node.js';
+import { HistoryHash } from './history-hash.js';
+
+export interface SimOptions {
+  seed: number;
+  /** Virtual time one scheduling step costs; it keeps time moving while processes compute. */
+  stepCostNs: number;
+  /** Stop when the virtual clock passes this. */
+  horizonNs: number;
+  maxSteps: number;
+}
+
+export type SimOutcome =
+  | { state: 'completed'; steps: number; clockNs: number }
+  | { state: 'stalled'; steps: number; clockNs: number; reason: string }
+  | { state: 'errored'; steps: number; clockNs: number; node: number; process: string; error: unknown };
+
+export class SimClock {
+  nowNs = 0;
+}
+
+export class SimDriver {
+  readonly clock: SimClock;
+  readonly hash = new HistoryHash();
+  private readonly prng: Prng;
+  private readonly nodes: DrivenNode[];
+  private readonly seenDoorbell: Int32Array;
+  private readonly opts: SimOptions;
+  /** Called after each step (drain event rings, run the checker, feed the hash). */
+  afterStep: () => void = () => {};
+  steps = 0;
+
+  constructor(nodes: DrivenNode[], clock: SimClock, opts: SimOptions) {
+    this.nodes = nodes;
+    this.clock = clock;
+    this.opts = opts;
+    this.prng = new Prng(opts.seed, 0x5c4ed);
+    this.seenDoorbell = new Int32Array(nodes.length);
+  }
+
+  private pollDoorbells(): void {
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[i] as DrivenNode;
+      const v = n.doorbellValue();
+      if (v !== this.seenDoorbell[i]) {
+        this.seenDoorbell[i] = v;
+        n.onDoorbell();
+      }
+    }
+  }
+
+  /** Run until every node has finished, the horizon passes, or nothing can ever run again. */
+  run(): SimOutcome {
+    const maxSteps = Math.min(this.opts.maxSteps, limits.simStepsMax);
+    const nodes = this.nodes;
+    while (this.steps < maxSteps) {
+      this.pollDoorbells();
+      let total = 0;
+      for (const n of nodes) {
+        n.runner.expireTimers(this.clock.nowNs);
+        total += n.runner.readyCount();
+      }
+      if (total === 0) {
+        let next = Number.POSITIVE_INFINITY;
+        for (const n of nodes) next = Math.min(next, n.runner.nextWakeNs());
+        if (nodes.every((n) => n.finished())) return { state: 'completed', steps: this.steps, clockNs: this.clock.nowNs };
+        if (next === Number.POSITIVE_INFINITY) {
+          return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: 'every process is blocked with no timer pending' };
+        }
+        if (next > this.opts.horizonNs + limits.waitMaxNs) {
+          return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: `no process runnable before ${next} ns` };
+        }
+        this.clock.nowNs = Math.max(this.clock.nowNs, next);
+        continue;
+      }
+      // Pick uniformly among all ready processes of all nodes: this is the interleaving the seed decides.
+      let k = this.prng.below(total);
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i] as DrivenNode;
+        const c = n.runner.readyCount();
+        if (k < c) {
+          const p = n.runner.readyAt(k);
+          if (p !== null) {
+            this.hash.mix(i);
+            this.hash.mix(p.pid);
+            n.runner.resume(p);
+            const bad = n.runner.firstError();
+            if (bad !== null) {
+              return { state: 'errored', steps: this.steps, clockNs: this.clock.nowNs, node: i, process: bad.name, error: bad.error };
+            }
+          }
+          break;
+        }
+        k -= c;
+      }
+      this.steps++;
+      this.clock.nowNs += this.opts.stepCostNs;
+      this.afterStep();
+    }
+    return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: `step limit ${maxSteps} reached` };
+  }
+}
