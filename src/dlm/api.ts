@@ -44,6 +44,8 @@ export const DlmFlag = {
   noqueuebast: 0x2,
   /** Conversion to a lower or unrelated mode may jump the queue (DLM_LKF_CONVDEADLK is not modelled). */
   priority: 0x4,
+  /** DLM_LKF_QUECVT: a conversion compatible with the granted modes still waits behind queued conversions. */
+  quecvt: 0x8,
 } as const;
 
 /** Status of a request call. */
@@ -56,6 +58,10 @@ export const DlmStatus = {
   tryFailed: 13,
   /** The lockspace is not joined by this node (or it has left/failed). */
   notMember: -107,
+  /** A request while this node already has one queued on the resource (-EBUSY). */
+  busy: -16,
+  /** Conversion deadlock detected at request time (-EDEADLK); nothing was queued, the old mode is kept. */
+  deadlock: -35,
 } as const;
 
 /** Kinds of messages in a node's callback ring. Fields a, b, c follow the kind. */
