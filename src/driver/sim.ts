@@ -18,6 +18,7 @@ export interface SimOptions {
 
 export type SimOutcome =
   | { state: 'completed'; steps: number; clockNs: number }
+  | { state: 'paused'; steps: number; clockNs: number }
   | { state: 'stalled'; steps: number; clockNs: number; reason: string }
   | { state: 'errored'; steps: number; clockNs: number; node: number; process: string; error: unknown };
 
@@ -55,11 +56,16 @@ export class SimDriver {
     }
   }
 
-  /** Run until every node has finished, the horizon passes, or nothing can ever run again. */
-  run(): SimOutcome {
+  /**
+   * Run until every node has finished, nothing can ever run again, or `chunkSteps` more steps
+   * have run ('paused': the caller may yield to its event loop and call run() again).
+   */
+  run(chunkSteps = Number.POSITIVE_INFINITY): SimOutcome {
     const maxSteps = Math.min(this.opts.maxSteps, limits.simStepsMax);
     const nodes = this.nodes;
+    const pauseAt = this.steps + chunkSteps;
     while (this.steps < maxSteps) {
+      if (this.steps >= pauseAt) return { state: 'paused', steps: this.steps, clockNs: this.clock.nowNs };
       this.pollDoorbells();
       let total = 0;
       for (const n of nodes) {

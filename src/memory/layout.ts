@@ -15,7 +15,7 @@ import { limits } from '../config/limits.js';
 import type { Config } from '../config/types.js';
 import { type FsLayout, fsLayout } from '../disk/fs-layout.js';
 import { dlmRegionBytes } from '../dlm/layout.js';
-import { glockStatsBytes } from '../glock/stats.js';
+import { glockStatsRegionLength } from '../glock/stats.js';
 import { computeRgrpGeometry, type RgrpGeometry } from '../rgrp/geometry.js';
 import { eventRingBytes } from './event-ring.js';
 import { NODE_STAT_FIELDS } from './node-stats.js';
@@ -50,7 +50,7 @@ export function computeLayout(cfg: Config): Layout {
   const nodeStatsOffset = off;
   off = align(off + cfg.nodes * NODE_STAT_FIELDS * 8);
   const glockStatsOffset = off;
-  off = align(off + glockStatsBytes(cfg.nodes, limits.dlmResourcesMax));
+  off = align(off + glockStatsRegionLength(cfg.nodes, limits.dlmResourcesMax) * 8);
   const eventsOffset = off;
   const ringBytes = align(eventRingBytes(limits.eventRingEntries));
   off = align(off + cfg.nodes * ringBytes);

@@ -11,11 +11,14 @@ export const Ctl = {
   opsBudget: 2,
   /** writer: orchestrator; reader: nodes. Bumped and notified when runState changes. */
   runSeq: 3,
+  /** writer: nodes (Atomics.add); reader: nodes. The cluster-wide block version counter. */
+  versionCounter: 4,
 } as const;
 
 export const CTL_CLUSTER_WORDS = 16;
 
-export const RunState = { running: 0, stopWorkload: 1, abort: 2 } as const;
+/** Ordered: nodes compare with >= (running → stop the workload → unmount; abort = stop at once). */
+export const RunState = { running: 0, stopWorkload: 1, unmount: 2, abort: 3 } as const;
 
 /** Per-node words at CTL_CLUSTER_WORDS + node * CTL_NODE_WORDS + offset. */
 export const CtlNode = {
@@ -29,7 +32,7 @@ export const CtlNode = {
 
 export const CTL_NODE_WORDS = 8;
 
-export const NodePhase = { idle: 0, mounting: 1, mounted: 2, unmounting: 3, unmounted: 4, crashed: 5, errored: 6, withdrawn: 7 } as const;
+export const NodePhase = { idle: 0, mounting: 1, mounted: 2, quiesced: 3, unmounting: 4, unmounted: 5, crashed: 6, errored: 7, withdrawn: 8 } as const;
 
 export function ctlNodeIndex(node: number, word: number): number {
   return CTL_CLUSTER_WORDS + node * CTL_NODE_WORDS + word;

@@ -12,7 +12,7 @@ export class BufferCache {
   private readonly slotOf = new Map<number, number>();
   /** Per slot: block number (-1 free), glock resource index, dirty flag. */
   private readonly blk: Float64Array;
-  private readonly glockOf: Int32Array;
+  private readonly resOfSlot: Int32Array;
   private readonly dirty: Uint8Array;
   private readonly free: number[] = [];
   private clock = 0;
@@ -22,7 +22,7 @@ export class BufferCache {
     this.capacity = capacity;
     this.pool = new Uint8Array(blockSize * capacity);
     this.blk = new Float64Array(capacity).fill(-1);
-    this.glockOf = new Int32Array(capacity).fill(-1);
+    this.resOfSlot = new Int32Array(capacity).fill(-1);
     this.dirty = new Uint8Array(capacity);
     for (let i = capacity - 1; i >= 0; i--) this.free.push(i);
   }
@@ -40,14 +40,14 @@ export class BufferCache {
   insert(blkno: number, res: number): number {
     const have = this.slotOf.get(blkno);
     if (have !== undefined) {
-      this.glockOf[have] = res;
+      this.resOfSlot[have] = res;
       return have * this.blockSize;
     }
     let s = this.free.pop();
     if (s === undefined) s = this.evictOne();
     this.slotOf.set(blkno, s);
     this.blk[s] = blkno;
-    this.glockOf[s] = res;
+    this.resOfSlot[s] = res;
     this.dirty[s] = 0;
     return s * this.blockSize;
   }
@@ -59,11 +59,17 @@ export class BufferCache {
       if (this.dirty[s] === 0) {
         this.slotOf.delete(this.blk[s] as number);
         this.blk[s] = -1;
-        this.glockOf[s] = -1;
+        this.resOfSlot[s] = -1;
         return s;
       }
     }
     throw new RangeError(`buffer cache: all ${this.capacity} buffers are dirty`);
+  }
+
+  /** Glock resource index a cached block is tagged with, or -1. */
+  glockOf(blkno: number): number {
+    const s = this.slotOf.get(blkno);
+    return s === undefined ? -1 : (this.resOfSlot[s] as number);
   }
 
   markDirty(blkno: number, dirty: boolean): void {
@@ -74,7 +80,7 @@ export class BufferCache {
   /** Block numbers cached under glock `res` (into `out`, returns count). */
   blocksOf(res: number, out: number[]): number {
     out.length = 0;
-    for (const [b, s] of this.slotOf) if (this.glockOf[s] === res) out.push(b);
+    for (const [b, s] of this.slotOf) if (this.resOfSlot[s] === res) out.push(b);
     return out.length;
   }
 
@@ -82,16 +88,27 @@ export class BufferCache {
   invalidate(res: number): number {
     let n = 0;
     for (const [b, s] of this.slotOf) {
-      if (this.glockOf[s] === res) {
+      if (this.resOfSlot[s] === res) {
         this.slotOf.delete(b);
         this.blk[s] = -1;
-        this.glockOf[s] = -1;
+        this.resOfSlot[s] = -1;
         this.dirty[s] = 0;
         this.free.push(s);
         n++;
       }
     }
     return n;
+  }
+
+  /** Drop one block (a failed read, or a freed block). */
+  invalidateBlock(blkno: number): void {
+    const s = this.slotOf.get(blkno);
+    if (s === undefined) return;
+    this.slotOf.delete(blkno);
+    this.blk[s] = -1;
+    this.resOfSlot[s] = -1;
+    this.dirty[s] = 0;
+    this.free.push(s);
   }
 
   size(): number {

@@ -1,0 +1,41 @@
+// Builds one node over the shared memory for a driver: the platform, the node, its processes.
+// The threads worker and the sim driver both go through here, so the node is built the same
+// way in both modes.
+
+import type { Config } from '../config/types.js';
+import type { ClusterMemory } from '../memory/cluster-memory.js';
+import { NODE_STAT_FIELDS } from '../memory/node-stats.js';
+import { ClusterNode } from '../node/node.js';
+import type { BlockIo } from '../platform/platform.js';
+import { makePlatform, versionCounter } from './platforms.js';
+
+export interface HostOptions {
+  readonly node: number;
+  readonly cfg: Config;
+  readonly mem: ClusterMemory;
+  readonly nowNs: () => number;
+  readonly notify: (i32: Int32Array, index: number) => void;
+  readonly io?: BlockIo;
+  readonly ioCostNs: number;
+}
+
+export function hostNode(o: HostOptions): ClusterNode {
+  const { mem, cfg, node } = o;
+  const platform = makePlatform({ node, seed: cfg.seed, mem, io: o.io ?? mem.disk, nowNs: o.nowNs, notify: o.notify });
+  const n = new ClusterNode({
+    node,
+    cfg,
+    fs: mem.layout.fs,
+    geo: mem.layout.rgrps,
+    platform,
+    dlm: mem.dlm,
+    stats: mem.nodeStats.subarray(node * NODE_STAT_FIELDS, (node + 1) * NODE_STAT_FIELDS),
+    glockStats: mem.glockStats,
+    diskBlocks: mem.layout.totalBlocks,
+    nextVersion: versionCounter(mem.ctl),
+    ioCostNs: o.ioCostNs,
+    ctl: mem.ctl,
+  });
+  n.start();
+  return n;
+}

@@ -1,0 +1,188 @@
+// One cluster node's in-core state: its glocks, buffer cache, in-core log, rgrps and the
+// flags the processes share. Built once per node, in whichever thread runs the node, from the
+// shared memory and the platform seam. The processes live in node.ts and its neighbours.
+
+import type { Config } from '../config/types.js';
+import { jiffiesToNs } from '../config/types.js';
+import type { FsLayout } from '../disk/fs-layout.js';
+import { FILE_DATA_BLOCKS_MAX } from '../disk/fs-layout.js';
+import type { Dlm } from '../dlm/dlm.js';
+import { Holder } from '../glock/holder.js';
+import { GlockManager } from '../glock/manager.js';
+import type { WithdrawGate } from '../glock/ops.js';
+import { glockNodeCounterSlots, glockStatsNodeOffset, glockStatsSlots } from '../glock/stats.js';
+import { LogManager } from '../journal/log.js';
+import { createReplayScratch, type ReplayScratch } from '../journal/replay.js';
+import type { JournalLoc } from '../journal/types.js';
+import { limits } from '../config/limits.js';
+import { NodeStat } from '../memory/node-stats.js';
+import type { Platform } from '../platform/platform.js';
+import type { RgrpGeometry } from '../rgrp/geometry.js';
+import { Rgrp } from '../rgrp/rgrp.js';
+import { BufferCache } from './buffers.js';
+import type { FsContext } from './fs-context.js';
+import { FsBlocks } from './fs-blocks.js';
+import { nodeGlockOpsTable } from './glops.js';
+import { invalidateGlock } from './glops.js';
+import { journalLoc } from './journal-loc.js';
+import { DlmLockModule } from './lock-module.js';
+import { NodeLog } from './node-log.js';
+import { Channel, type Proc, prepareSleep } from './proc.js';
+import { NodeRunner } from './runner.js';
+import { Transaction } from './trans.js';
+
+export interface NodeDeps {
+  readonly node: number;
+  readonly cfg: Config;
+  readonly fs: FsLayout;
+  readonly geo: RgrpGeometry;
+  readonly platform: Platform;
+  readonly dlm: Dlm;
+  /** This node's counters (NODE_STAT_FIELDS float64s, shared memory). */
+  readonly stats: Float64Array;
+  /** The whole glock statistics region (all nodes). */
+  readonly glockStats: Float64Array;
+  readonly diskBlocks: number;
+  /** A new cluster-wide block version (the version seam; see DESIGN principle 7). */
+  readonly nextVersion: () => number;
+  /** Virtual disk latency a process sleeps after a batch of I/O (sim mode); 0 in threads mode. */
+  readonly ioCostNs: number;
+  readonly gate?: WithdrawGate;
+}
+
+export class NodeCore {
+  readonly node: number;
+  readonly cfg: Config;
+  readonly fs: FsLayout;
+  readonly geo: RgrpGeometry;
+  readonly platform: Platform;
+  readonly dlm: Dlm;
+  readonly stats: Float64Array;
+  readonly diskBlocks: number;
+  readonly runner: NodeRunner;
+  readonly lm: DlmLockModule;
+  readonly cache: BufferCache;
+  readonly trans: Transaction;
+  readonly rgrps: Rgrp[] = [];
+  readonly journal: NodeLog;
+  readonly glocks: GlockManager;
+  readonly blocks: FsBlocks;
+  readonly ctx: FsContext;
+  readonly replayScratch: ReplayScratch;
+  readonly ioCostNs: number;
+  /** Woken when the doorbell rings (callback ring has records). */
+  readonly doorbellChannel = new Channel('doorbell', 4);
+  readonly controlChannel = new Channel('control', 4);
+  /** Holders of the recovery job (one job at a time per node). */
+  readonly recoveryHolders = { journal: new Holder('recovery journal'), jinode: new Holder('recovery jinode'), freeze: new Holder('recovery freeze') };
+  /** jids marked by recover_slot and not yet recovered. */
+  readonly recoverJids = new Set<number>();
+  controlDue = false;
+  /** Set when the node's processes should finish (unmount done, crash, error). */
+  stopped = false;
+  /** Set when the workload must stop (duration, op budget, run state). */
+  workloadStopped = false;
+  readOnly = false;
+  withdrawn = false;
+  readonly messages: [number, string][] = [];
+  /** Flush the in-core log once this many blocks are pending (the log reservation). */
+  readonly flushThresholdBlocks: number;
+
+  constructor(d: NodeDeps) {
+    this.node = d.node;
+    this.cfg = d.cfg;
+    this.fs = d.fs;
+    this.geo = d.geo;
+    this.platform = d.platform;
+    this.dlm = d.dlm;
+    this.stats = d.stats;
+    this.diskBlocks = d.diskBlocks;
+    this.ioCostNs = d.ioCostNs;
+    this.runner = new NodeRunner(d.node);
+    this.lm = new DlmLockModule(d.dlm, d.node);
+    this.cache = new BufferCache(d.cfg.blockSize);
+    // A flush must fit in the journal: keep the in-core log well under half of it.
+    const cap = Math.max(8, Math.min(limits.bufferCacheBlocksMax / 2, Math.floor(d.cfg.journalBlocks / 2) - 8));
+    this.flushThresholdBlocks = Math.max(4, Math.floor(cap / 2));
+    this.trans = new Transaction(this.cache, cap);
+    for (let i = 0; i < d.geo.count; i++) this.rgrps.push(new Rgrp(d.geo, i, d.platform.events));
+    const loc = journalLoc(d.fs, d.node);
+    const log = new LogManager(d.platform.io, d.node, loc, d.platform.events, d.platform);
+    this.journal = new NodeLog(log, this.trans, this.cache, d.platform, this.rgrps, cap + FILE_DATA_BLOCKS_MAX);
+    const glops = { log: this.journal, cache: this.cache, geo: d.geo, rgrps: this.rgrps, ioWait: (p: Proc) => this.ioWait(p) };
+    const resources = limits.dlmResourcesMax;
+    const statsBase = glockStatsNodeOffset(d.node, resources);
+    this.glocks = new GlockManager({
+      node: d.node,
+      platform: d.platform,
+      lm: this.lm,
+      ops: nodeGlockOpsTable(glops),
+      stats: d.glockStats.subarray(statsBase, statsBase + resources * glockStatsSlots),
+      counters: d.stats.subarray(NodeStat.glockRequests, NodeStat.glockRequests + glockNodeCounterSlots),
+      timing: d.cfg,
+      ...(d.gate !== undefined ? { gate: d.gate } : {}),
+    });
+    this.lm.onDroppedToNl = (res: number) => {
+      const gl = this.glocks.find(res);
+      if (gl !== undefined) invalidateGlock(glops, gl.type, gl.number, res);
+    };
+    this.blocks = new FsBlocks(d.node, d.platform, this.cache, this.trans, d.nextVersion);
+    this.replayScratch = createReplayScratch(d.cfg.journalBlocks, d.cfg.blockSize);
+    const self = this;
+    this.ctx = {
+      node: d.node,
+      cfg: d.cfg,
+      fs: d.fs,
+      geo: d.geo,
+      platform: d.platform,
+      glocks: this.glocks,
+      cache: this.cache,
+      blocks: this.blocks,
+      trans: this.trans,
+      rgrps: this.rgrps,
+      log: this.journal,
+      scratch: new Uint8Array(d.cfg.blockSize),
+      isReadOnly: () => self.readOnly,
+    };
+  }
+
+  journalLoc(jid: number): JournalLoc {
+    return journalLoc(this.fs, jid);
+  }
+
+  jiffiesNs(jiffies: number): number {
+    return jiffiesToNs(this.cfg, jiffies);
+  }
+
+  isWithdrawn(): boolean {
+    return this.withdrawn;
+  }
+
+  log(text: string): void {
+    this.messages.push([this.platform.nowNs(), `gfs2: fsid=cluster:fs.${this.node}: ${text}`]);
+    this.platform.log(this.node, text);
+  }
+
+  bump(field: number, by = 1): void {
+    this.stats[field] = (this.stats[field] ?? 0) + by;
+  }
+
+  /** Sleep for the disk latency of the I/O just done (sim only; threads do real work). */
+  *ioWait(p: Proc): Generator<void, void, void> {
+    if (this.ioCostNs <= 0) return;
+    prepareSleep(p, this.platform.nowNs(), this.ioCostNs);
+    yield;
+  }
+
+  /** Virtual CPU time of one file operation (sim only): a quarter of an I/O batch. */
+  *cpuWait(p: Proc): Generator<void, void, void> {
+    if (this.ioCostNs <= 0) return;
+    prepareSleep(p, this.platform.nowNs(), this.ioCostNs / 4);
+    yield;
+  }
+
+  *sleep(p: Proc, ns: number): Generator<void, void, void> {
+    prepareSleep(p, this.platform.nowNs(), ns);
+    yield;
+  }
+}

@@ -1,0 +1,152 @@
+// A cluster node: its processes (mount → workload → unmount, the callback handler, the glock
+// work process, the log daemon, the control work) over a NodeCore. The drivers see it only as
+// a DrivenNode-shaped object: a runner, a doorbell, and finished().
+
+import { CbKind, lmStateOf } from '../dlm/api.js';
+import type { CallbackRing } from '../dlm/callback-ring.js';
+import { Ev } from '../memory/events.js';
+import { CtlNode, ctlNodeIndex, NodePhase, RunState, Ctl } from '../memory/slots.js';
+import { mountNode, unmountNode } from './mount.js';
+import { NodeCore, type NodeDeps } from './node-core.js';
+import { logdLoop } from './logd.js';
+import { prepareWait, type Proc } from './proc.js';
+import { controlLoop } from './recovery.js';
+import { workloadLoop } from './workload.js';
+
+export interface ClusterNodeDeps extends NodeDeps {
+  /** The cluster control words (slots.ts). */
+  readonly ctl: Int32Array;
+}
+
+export class ClusterNode {
+  readonly core: NodeCore;
+  readonly ctl: Int32Array;
+  private readonly ring: CallbackRing;
+  private readonly rec = new Int32Array(4);
+  private finishedFlag = false;
+
+  constructor(d: ClusterNodeDeps) {
+    this.core = new NodeCore(d);
+    this.ctl = d.ctl;
+    this.ring = d.dlm.ring(d.node);
+  }
+
+  get runner() {
+    return this.core.runner;
+  }
+
+  doorbellValue(): number {
+    return Atomics.load(this.ring.i32, this.ring.doorbellIndex);
+  }
+
+  onDoorbell(): void {
+    this.core.doorbellChannel.wakeAll();
+  }
+
+  finished(): boolean {
+    return this.finishedFlag;
+  }
+
+  setPhase(phase: number): void {
+    Atomics.store(this.ctl, ctlNodeIndex(this.core.node, CtlNode.phase), phase);
+  }
+
+  runState(): number {
+    return Atomics.load(this.ctl, Ctl.runState);
+  }
+
+  /** Spawn the node's processes; the main process mounts, runs the workload and unmounts. */
+  start(): void {
+    const n = this.core;
+    const r = n.runner;
+    r.spawn('gfs2_main', (p) => this.mainProc(p));
+    r.spawn('dlm_callback', (p) => this.callbackProc(p));
+    r.spawn('glock_workqueue', (p) => n.glocks.workLoop(p));
+  }
+
+  private *mainProc(p: Proc): Generator<void, void, void> {
+    const n = this.core;
+    this.setPhase(NodePhase.mounting);
+    const st = yield* mountNode(n, p);
+    if (st !== 0) throw new Error(`node ${n.node}: mount failed with status ${st}`);
+    this.setPhase(NodePhase.mounted);
+    n.platform.events.emit(Ev.mount, 1, 0, 0, 0);
+    n.runner.spawn('gfs2_logd', (q) => logdLoop(n, q));
+    n.runner.spawn('gfs2_control', (q) => controlLoop(n, q));
+    const workers: Proc[] = [];
+    for (let i = 0; i < n.cfg.processes; i++) {
+      workers.push(n.runner.spawn(`workload/${i}`, (q) => workloadLoop(n, q, () => this.workloadShouldStop(), this.ctl)));
+    }
+    // Wait for the workload to finish, then quiesce: the journals now hold a crash image.
+    while (workers.some((w) => w.body !== null)) yield* n.sleep(p, n.jiffiesNs(1) + 1000);
+    n.workloadStopped = true;
+    n.journal.flush();
+    this.setPhase(NodePhase.quiesced);
+    // The orchestrator dumps live journals here if asked, then lets every node unmount.
+    const t0 = n.platform.nowNs();
+    while (this.runState() < RunState.unmount) {
+      if (n.platform.nowNs() - t0 > 60e9) throw new Error(`node ${n.node}: no unmount signal within 60 s of quiescing`);
+      yield* n.sleep(p, 200_000);
+    }
+    this.setPhase(NodePhase.unmounting);
+    const u = yield* unmountNode(n, p);
+    if (u !== 0) throw new Error(`node ${n.node}: unmount failed with status ${u}`);
+    n.platform.events.emit(Ev.mount, 0, 0, 0, 0);
+    this.setPhase(NodePhase.unmounted);
+    n.stopped = true;
+    n.glocks.stop();
+    n.doorbellChannel.wakeAll();
+    n.controlChannel.wakeAll();
+    this.finishedFlag = true;
+  }
+
+  private workloadShouldStop(): boolean {
+    const n = this.core;
+    if (n.readOnly || this.runState() !== RunState.running) return true;
+    if (n.platform.nowNs() >= n.cfg.durationMs * 1e6) return true;
+    const budget = Atomics.load(this.ctl, Ctl.opsBudget);
+    return budget > 0 && Atomics.load(this.ctl, Ctl.opsClaimed) >= budget;
+  }
+
+  /** The DLM's callbacks for this node: blocking callbacks, completions, recovery calls. */
+  private *callbackProc(p: Proc): Generator<void, void, void> {
+    const n = this.core;
+    const rec = this.rec;
+    while (!n.stopped) {
+      while (this.ring.take(rec)) this.dispatch(rec[0] as number, rec[1] as number, rec[2] as number, rec[3] as number);
+      prepareWait(p, n.doorbellChannel, n.platform.nowNs(), 1e9);
+      yield;
+    }
+  }
+
+  private dispatch(kind: number, a: number, b: number, c: number): void {
+    const n = this.core;
+    switch (kind) {
+      case CbKind.bast:
+        n.glocks.onBlockingCallback(a, lmStateOf(b));
+        break;
+      case CbKind.ast:
+        n.glocks.onCompletion(a, lmStateOf(b), c);
+        break;
+      case CbKind.recoverPrep:
+        // gdlm_recover_prep: ignored on a withdrawn node.
+        n.platform.events.emit(Ev.dlmRecovery, 1, a, 0, 0);
+        if (!n.withdrawn) n.glocks.setBlockLocks(true);
+        break;
+      case CbKind.recoverSlot:
+        n.platform.events.emit(Ev.dlmRecovery, 2, a, 0, 0);
+        if (a !== n.node) {
+          n.log(`recover_slot jid ${a}`);
+          n.recoverJids.add(a);
+        }
+        break;
+      case CbKind.recoverDone:
+        n.platform.events.emit(Ev.dlmRecovery, 3, a, 0, 0);
+        n.controlDue = true;
+        n.controlChannel.wakeAll();
+        break;
+      default:
+        break;
+    }
+  }
+}

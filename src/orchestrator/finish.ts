@@ -1,0 +1,118 @@
+// After the drivers have stopped: check the quiescent disk (I4 bitmaps and ownership, every
+// journal clean after a clean unmount) and assemble the result document.
+
+import type { RunClusterOptions } from '../cli/commands/run.js';
+import type { Config } from '../config/types.js';
+import { checkBitmaps } from '../check/bitmap.js';
+import { readJournalStates } from '../check/journals.js';
+import { scanOwnership } from '../check/ownership.js';
+import type { ClusterMemory } from '../memory/cluster-memory.js';
+import { NODE_STAT_FIELDS, NodeStat } from '../memory/node-stats.js';
+import { CtlNode, ctlNodeIndex, NodePhase } from '../memory/slots.js';
+import { OP_NAMES } from '../node/workload-mix.js';
+import { collectEnv, type LogMessage, type NodeResult, type RunResult, SCHEMA_VERSION, toolInfo, type Violation } from '../report/result.js';
+import { type LatencySummary, summarize } from '../stats/histogram.js';
+import type { EventConsumer } from './consumer.js';
+import type { DriveOutcome } from './run.js';
+
+export interface FinishInput {
+  readonly mem: ClusterMemory;
+  readonly config: Config;
+  readonly opts: RunClusterOptions;
+  readonly drive: DriveOutcome;
+  readonly consumer: EventConsumer;
+  readonly startedAt: string;
+  readonly wallMs: number;
+}
+
+const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn'];
+
+export function finishResult(f: FinishInput): RunResult {
+  const { mem, config: cfg, drive } = f;
+  const runMs = drive.runNs / 1e6;
+  const stat = (n: number, k: number) => mem.nodeStats[n * NODE_STAT_FIELDS + k] ?? 0;
+  const nodes: NodeResult[] = [];
+  let allUnmounted = true;
+  for (let n = 0; n < cfg.nodes; n++) {
+    const phase = Atomics.load(mem.ctl, ctlNodeIndex(n, CtlNode.phase));
+    if (phase !== NodePhase.unmounted) allUnmounted = false;
+    const ops = stat(n, NodeStat.ops);
+    nodes.push({
+      node: n,
+      state: PHASE_NAMES[phase] ?? `phase ${phase}`,
+      ops,
+      opsPerSec: runMs > 0 ? (ops * 1000) / runMs : 0,
+      glock: {
+        requests: stat(n, NodeStat.glockRequests),
+        grants: stat(n, NodeStat.glockGrants),
+        callbacks: stat(n, NodeStat.glockCallbacks),
+        demotes: stat(n, NodeStat.glockDemotes),
+      },
+      log: {
+        flushes: stat(n, NodeStat.logFlushes),
+        blocksLogged: stat(n, NodeStat.blocksLogged),
+        blocksWrittenInPlace: stat(n, NodeStat.blocksWrittenInPlace),
+        revokes: stat(n, NodeStat.revokes),
+      },
+      replay: { blocksReplayed: stat(n, NodeStat.blocksReplayed), journalsReplayed: stat(n, NodeStat.journalsReplayed) },
+    });
+  }
+
+  const violations: Violation[] = [];
+  const checked: string[] = [];
+  const journals = readJournalStates(mem.disk, mem.layout.fs);
+  if (allUnmounted) {
+    checked.push('journal-clean');
+    for (const j of journals) {
+      if (!j.clean) violations.push({ invariant: 'journal-clean', detail: `journal ${j.jid} is dirty after a clean unmount (head ${j.head}, sequence ${j.sequence})`, nodes: [j.jid] });
+    }
+  }
+  checked.push('I4');
+  const scan = scanOwnership(mem.disk.bytes, mem.layout.fs, mem.layout.totalBlocks);
+  for (const p of scan.problems) violations.push({ invariant: 'I4', block: p.block, detail: `slot ${p.slot}: ${p.detail}` });
+  for (const v of checkBitmaps(mem.disk.bytes, mem.layout.rgrps, scan.owned)) violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
+  if (drive.stalled !== null) violations.push({ invariant: 'liveness', detail: `the simulation stalled: ${drive.stalled}` });
+
+  const latency: Record<string, LatencySummary> = {};
+  if (f.consumer.opLatency.totalCount > 0) latency.op = summarize(f.consumer.opLatency);
+  f.consumer.opLatencyByKind.forEach((h, i) => {
+    if (h.totalCount > 0) latency[`op.${OP_NAMES[i]}`] = summarize(h);
+  });
+
+  const messages: LogMessage[] = [];
+  drive.nodes.forEach((o, node) => {
+    for (const [timeNs, text] of o.messages) messages.push({ timeNs, node, text });
+  });
+  messages.sort((a, b) => a.timeNs - b.timeNs || a.node - b.node);
+
+  const errored = drive.nodes.findIndex((o) => o.state === 'errored');
+  const bad = errored >= 0 ? drive.nodes[errored] : undefined;
+  const totalOps = nodes.reduce((s, n) => s + n.ops, 0);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'run',
+    state: bad !== undefined ? 'errored' : 'completed',
+    error:
+      bad?.error !== undefined
+        ? { name: bad.error.name, message: `node ${errored} (${bad.process ?? '?'}): ${bad.error.message}`, stack: bad.error.stack, node: errored }
+        : null,
+    tool: toolInfo(),
+    env: collectEnv(),
+    command: [],
+    seed: cfg.seed,
+    mode: cfg.mode,
+    protocol: f.opts.protocol,
+    faults: f.opts.faults,
+    config: cfg,
+    startedAt: f.startedAt,
+    durationMs: runMs,
+    wallMs: f.wallMs,
+    totals: { ops: totalOps, opsPerSec: runMs > 0 ? (totalOps * 1000) / runMs : 0 },
+    nodes,
+    journals: journals.map((j) => ({ jid: j.jid, clean: j.clean, head: j.head, sequence: j.sequence })),
+    historyHash: drive.historyHash,
+    checker: { ok: violations.length === 0, checked, violations },
+    latency,
+    messages,
+  };
+}
