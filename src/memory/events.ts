@@ -19,7 +19,7 @@ export const Ev = {
   demote: 5,
   /** A block was written in place: a = block number, b = version written, c = source (0 write-back, 1 replay, 2 mkfs/other). */
   writeInPlace: 6,
-  /** A node read a block from disk: a = block number, b = version read. */
+  /** A node read a block from disk into its cache: a = block number, b = version read, c = resource index of the covering glock. */
   readBlock: 7,
   /** A transaction committed (log header written): a = journal block of the header, b = sequence, c = blocks logged. */
   commit: 8,
@@ -35,7 +35,7 @@ export const Ev = {
   replayEnd: 13,
   /** A journal was found clean or dirty: a = jid, b = 1 clean / 0 dirty. */
   journalState: 14,
-  /** A block version was committed (allocated or modified under EX): a = block, b = version. */
+  /** A block version was committed (its log header written): a = block, b = version, c = resource index of the covering glock (-1 unknown). */
   versionCommit: 15,
   /** A bitmap transition: a = block, b = old state, c = new state. */
   bitmap: 16,
@@ -49,6 +49,28 @@ export const Ev = {
   frozen: 20,
   /** A process of this node failed with an exception: a = pid. */
   procError: 21,
+  /** A withdraw phase was reached on this node: a = WithdrawPhase code, b = jid concerned, c = a count (blocks replayed, dequeues delayed…). Reporting only: the checker never decides from it. */
+  withdraw: 22,
+  /** Lockspace membership of this node changed: a = 1 join, 2 clean leave, 3 failed (crash / release-recover). */
+  lockspace: 23,
+  /** A fault fired (emitted by the fault injector, not the SUT): a = fault kind code, b = detail. */
+  fault: 24,
+} as const;
+
+/** Phases of a withdraw timeline (issue #3), in the order they normally happen. */
+export const WithdrawPhase = {
+  error: 1,
+  start: 2,
+  signalSent: 3,
+  survivorNotified: 4,
+  journalLockWon: 5,
+  headFound: 6,
+  replayDone: 7,
+  journalClean: 8,
+  dequeuesReleased: 9,
+  lockspaceReleased: 10,
+  secondaryWaitStart: 11,
+  secondaryWaitEnd: 12,
 } as const;
 
 export type EventKind = (typeof Ev)[keyof typeof Ev];

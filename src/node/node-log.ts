@@ -92,8 +92,8 @@ export class NodeLog {
       const b = this.blocks[i] as number;
       const off = this.cache.lookup(b);
       this.cache.markDirty(b, false);
-      ev.emit(Ev.versionCommit, b, metaVersion(this.cache.pool, off), 0, 0);
       const res = this.cache.glockOf(b);
+      ev.emit(Ev.versionCommit, b, metaVersion(this.cache.pool, off), res, 0);
       if (res >= 0) {
         this.glockOfBlock.set(b, res);
         let set = this.loggedByGlock.get(res);

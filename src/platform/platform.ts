@@ -20,6 +20,17 @@ export interface EventSink {
   emit(kind: number, a: number, b: number, c: number, d: number): void;
 }
 
+/**
+ * Delays a driver may inject at the SUT's delivery points (the fault plan's delayed callback
+ * delivery and delayed withdraw acknowledgement). Absent = no delay. The SUT only asks.
+ */
+export interface DelayHooks {
+  /** Extra time before `node` handles a callback-ring record of `kind` (CbKind). */
+  callbackDelayNs(node: number, kind: number): number;
+  /** Extra time before user space acknowledges `node`'s withdraw (the uevent → ack round trip). */
+  withdrawAckDelayNs(node: number): number;
+}
+
 export interface Platform {
   /** Monotonic time: virtual in sim mode, real (performance.now based) in threads mode. */
   nowNs(): number;
@@ -29,6 +40,7 @@ export interface Platform {
   notify(i32: Int32Array, index: number): void;
   readonly io: BlockIo;
   readonly events: EventSink;
+  readonly delays?: DelayHooks;
   /** Kernel-style message (dmesg); cold path. */
   log(node: number, message: string): void;
 }
