@@ -8,11 +8,14 @@
 //     lh_crc  = CRC-32C, init ~0, no final xor, of bytes 52..end of block; 0 means "not checked".
 //   log descriptor (type LD 9, format 900): 72-byte header, u64 entries from offset 72;
 //   revoke continuation block (type LB 12, format 1000): u64 entries from offset 24.
+// The checksums themselves live in log-crc.ts (re-exported here).
 // Every function works on (buffer, byte offset) and allocates nothing; decoders never throw on
 // garbage, they return a status so a corrupt journal is a reported condition, not a crash.
 
-import { crc32Raw, crc32cGfs2 } from './crc.js';
+import { logHeaderCrc, logHeaderCrcZeroTail, logHeaderHash } from './log-crc.js';
 import { MetaType, metaMagicOk, metaJid, metaType, readBe32, readBe64, writeBe32, writeBe64, writeMetaHeader } from './meta.js';
+
+export { logHeaderCrc, logHeaderHash } from './log-crc.js';
 
 /** Bytes of a v2 log header; the rest of its block is zero. */
 export const LH_BYTES = 120;
@@ -165,61 +168,6 @@ export function metadataBlocksFor(blocksCount: number, blockSize: number): numbe
 /** Byte offset (from the block start) of revoke entry i of a chunk's block that holds it. */
 export function revokeEntryOffset(indexInBlock: number, inDescriptor: boolean): number {
   return (inDescriptor ? LD_HEADER_BYTES : LB_HEADER_BYTES) + 8 * indexInBlock;
-}
-
-// ---- checksums ------------------------------------------------------------------------------
-
-const ZERO4 = new Uint8Array(4);
-
-/** lh_hash of the header at b[off]: CRC-32 of bytes 0..47 with the lh_hash field taken as zero. */
-export function logHeaderHash(b: Uint8Array, off: number): number {
-  const c = crc32Raw(0xffffffff, b, off, off + LhOff.hash);
-  return (crc32Raw(c, ZERO4, 0, 4) ^ 0xffffffff) >>> 0;
-}
-
-/** lh_crc of the header block at b[off]: CRC-32C (init ~0, no final xor) of bytes 52..end. */
-export function logHeaderCrc(b: Uint8Array, off: number, blockSize: number): number {
-  return crc32cGfs2(b, off + LH_CRC_START, off + blockSize);
-}
-
-// A header block is zero after byte 120, so its CRC-32C is the register after bytes 52..119
-// pushed through (blockSize − 120) zero bytes. That push is a linear map on the 32-bit register
-// (GF(2)), precomputed once per block size as 32 columns: encoding a header then costs 68 table
-// steps instead of ~4000, which matters for mkfs of a 1 GiB journal (262144 headers).
-const CASTAGNOLI_BYTE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-const zeroOpBlockSizes: number[] = [];
-const zeroOpColumns: Uint32Array[] = [];
-
-function zeroOp(blockSize: number): Uint32Array {
-  for (let i = 0; i < zeroOpBlockSizes.length; i++) if (zeroOpBlockSizes[i] === blockSize) return zeroOpColumns[i] as Uint32Array;
-  const zerosCount = blockSize - LH_BYTES;
-  const cols = new Uint32Array(32);
-  for (let bit = 0; bit < 32; bit++) {
-    let c = (1 << bit) >>> 0;
-    for (let k = 0; k < zerosCount; k++) c = ((CASTAGNOLI_BYTE[c & 0xff] as number) ^ (c >>> 8)) >>> 0;
-    cols[bit] = c;
-  }
-  // Block sizes are few (512..4096, powers of two), so this cache stays at most 4 entries.
-  zeroOpBlockSizes.push(blockSize);
-  zeroOpColumns.push(cols);
-  return cols;
-}
-
-/** lh_crc of a header block whose bytes 120..end are known to be zero (what encode writes). */
-function logHeaderCrcZeroTail(b: Uint8Array, off: number, blockSize: number): number {
-  const reg = crc32cGfs2(b, off + LH_CRC_START, off + LH_BYTES);
-  const cols = zeroOp(blockSize);
-  let out = 0;
-  for (let bit = 0; bit < 32; bit++) if ((reg >>> bit) & 1) out ^= cols[bit] as number;
-  return out >>> 0;
 }
 
 // ---- log header -----------------------------------------------------------------------------

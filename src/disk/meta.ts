@@ -10,6 +10,22 @@ export const MetaType = { sb: 1, rg: 2, rb: 3, di: 4, in: 5, lf: 6, jd: 7, lh: 8
 
 export const META_HEADER_BYTES = 24;
 
+/** mh_format per type (gfs2_ondisk.h GFS2_FORMAT_*): type × 100 except LB, EA, ED and QC. */
+export function metaFormatOf(type: number): number {
+  switch (type) {
+    case MetaType.lb:
+      return 1000;
+    case MetaType.ea:
+      return 1600;
+    case MetaType.ed:
+      return 1700;
+    case MetaType.qc:
+      return 1400;
+    default:
+      return type * 100;
+  }
+}
+
 function be32(b: Uint8Array, off: number): number {
   return (((b[off] as number) << 24) | ((b[off + 1] as number) << 16) | ((b[off + 2] as number) << 8) | (b[off + 3] as number)) >>> 0;
 }
@@ -36,13 +52,13 @@ export function writeBe64(b: Uint8Array, off: number, v: number): void {
   put32(b, off + 4, v >>> 0);
 }
 
-/** Write a meta header at b[off]: magic, type, pad (version stamp), format = type × 100, jid. */
+/** Write a meta header at b[off]: magic, type, pad (version stamp), format (metaFormatOf), jid. */
 export function writeMetaHeader(b: Uint8Array, off: number, type: number, version: number, jid: number): void {
   put32(b, off, GFS2_MAGIC);
   put32(b, off + 4, type);
   put32(b, off + 8, 0);
   put32(b, off + 12, version >>> 0);
-  put32(b, off + 16, type * 100);
+  put32(b, off + 16, metaFormatOf(type));
   put32(b, off + 20, jid >>> 0);
 }
 

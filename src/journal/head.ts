@@ -55,7 +55,10 @@ export function findHead(
   // `cur` holds the last decoded header, which may be the wrap point; re-read the head's fields
   // into lh only if the caller asked for them.
   if (found && lh !== undefined && cur.blkno !== out.blkno) {
-    if (io.read(node, loc.startBlk + out.blkno, buf, 0) !== IoStatus.ok) return (out.status = JournalStatus.eio);
+    if (io.read(node, loc.startBlk + out.blkno, buf, 0) !== IoStatus.ok) {
+      out.status = JournalStatus.eio;
+      return out.status;
+    }
     decodeLogHeader(buf, 0, bs, out.blkno, lh);
   }
   out.status = found ? JournalStatus.ok : JournalStatus.noHead;

@@ -4,7 +4,7 @@ export { mkfsJournal } from './mkfs.js';
 export { findHead } from './head.js';
 export { LogBatch, LogManager } from './log.js';
 export { createReplayScratch, newReplayResult, replayJournal, scanJournal } from './replay.js';
-export type { ReplayOptions, ReplayResult, ReplayScratch, ScanVisitor } from './replay.js';
+export type { BlockCopyIo, ReplayOptions, ReplayResult, ReplayScratch, ScanVisitor } from './replay.js';
 export { dumpJournal } from './dump.js';
 export { assertJournalLoc, JournalStatus, newJournalHead } from './types.js';
 export type { JournalHead, JournalLoc, JournalStatusCode } from './types.js';

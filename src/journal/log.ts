@@ -8,6 +8,8 @@
 // (so head never catches up with the tail, which would look empty), and every flush keeps one
 // block spare, except a header-only flush that moves the tail: so after any write-back a header
 // recording the newer tail can always be written.
+//
+// Blocks a flush takes are handed in a LogBatch (log-batch.ts), re-exported here.
 
 import {
   encodeLogContinuation,
@@ -30,34 +32,10 @@ import { Ev } from '../memory/events.js';
 import { type BlockIo, type EventSink, IoStatus } from '../platform/platform.js';
 import { Ail, inRing, PosState } from './ail.js';
 import { findHead } from './head.js';
+import type { LogBatch } from './log-batch.js';
 import { assertJournalLoc, type JournalHead, type JournalLoc, JournalStatus, newJournalHead } from './types.js';
 
-/** A transaction's blocks handed to flush: (blkno, source buffer, byte offset) triples. */
-export class LogBatch {
-  count = 0;
-  readonly blknos: Float64Array;
-  readonly srcs: (Uint8Array | null)[];
-  readonly offs: Int32Array;
-  readonly capacity: number;
-  constructor(capacity: number) {
-    this.capacity = capacity;
-    this.blknos = new Float64Array(capacity);
-    this.srcs = new Array<Uint8Array | null>(capacity).fill(null);
-    this.offs = new Int32Array(capacity);
-  }
-  /** Add one block image (already stamped with its version in the meta header pad). */
-  add(blkno: number, src: Uint8Array, off: number): void {
-    if (this.count >= this.capacity) throw new RangeError(`LogBatch holds at most ${this.capacity} blocks`);
-    this.blknos[this.count] = blkno;
-    this.srcs[this.count] = src;
-    this.offs[this.count] = off;
-    this.count++;
-  }
-  clear(): void {
-    for (let i = 0; i < this.count; i++) this.srcs[i] = null;
-    this.count = 0;
-  }
-}
+export { LogBatch } from './log-batch.js';
 
 const NO_REVOKES: ArrayLike<number> = new Float64Array(0);
 
