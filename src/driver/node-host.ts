@@ -8,6 +8,7 @@ import { NODE_STAT_FIELDS } from '../memory/node-stats.js';
 import { ClusterNode } from '../node/node.js';
 import type { BlockIo } from '../platform/platform.js';
 import { makePlatform, versionCounter } from './platforms.js';
+import { protocolFor } from '../protocols/index.js';
 
 export interface HostOptions {
   readonly node: number;
@@ -17,6 +18,7 @@ export interface HostOptions {
   readonly notify: (i32: Int32Array, index: number) => void;
   readonly io?: BlockIo;
   readonly ioCostNs: number;
+  readonly protocol: string;
 }
 
 export function hostNode(o: HostOptions): ClusterNode {
@@ -35,6 +37,7 @@ export function hostNode(o: HostOptions): ClusterNode {
     nextVersion: versionCounter(mem.ctl),
     ioCostNs: o.ioCostNs,
     ctl: mem.ctl,
+    protocol: protocolFor(o.protocol),
   });
   n.start();
   return n;

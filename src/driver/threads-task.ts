@@ -34,7 +34,7 @@ export function runNodeTask(task: NodeTask): Uint8Array {
   const ring = mem.events[task.node] as EventRing;
   ring.onFull = waitForConsumer;
   const nowNs = () => (performance.timeOrigin + performance.now() - task.epochMs) * 1e6;
-  const node = hostNode({ node: task.node, cfg: task.config, mem, nowNs, notify: (i32, i) => void Atomics.notify(i32, i), ioCostNs: 0 });
+  const node = hostNode({ node: task.node, cfg: task.config, mem, nowNs, notify: (i32, i) => void Atomics.notify(i32, i), ioCostNs: 0, protocol: task.protocol });
   const cmdIndex = ctlNodeIndex(task.node, CtlNode.command);
   const phaseIndex = ctlNodeIndex(task.node, CtlNode.phase);
   const dlmRing = mem.dlm.ring(task.node);

@@ -21,7 +21,7 @@ import { firstHolder, Glock, glockDump, removeHolder } from './glock.js';
 import type { Holder } from './holder.js';
 import { Errno, type LockModule, lmStateFromCallback } from './lm.js';
 import { type GlockOps, type GlockOpsTable, neverBlockedGate, noopGlockOps, type WithdrawGate } from './ops.js';
-import { addToQueue, runQueue } from './queue.js';
+import { addToQueue, doError, runQueue } from './queue.js';
 import { bumpCounter, type CounterView, GlockCounter, glockStatsSlots } from './stats.js';
 import { type GlockTiming, type HoldTimes, holdNs, holdTimesFor } from './timing.js';
 import { WorkQueue, workLoop } from './work.js';
@@ -231,6 +231,20 @@ export class GlockManager {
     if (this.gate.recoveryFlagSet() && this.gate.blockedByWithdraw(gl)) return 1;
     this.dqNow(h);
     return 0;
+  }
+
+  /**
+   * After this node's lockspace is gone (a withdraw released it): fail every waiting holder
+   * with -EIO, as nothing will ever grant them. Returns how many were failed.
+   */
+  failWaiters(): number {
+    let failed = 0;
+    for (const gl of this.table.values()) {
+      const before = gl.holderCount;
+      doError(gl, Errno.eio);
+      failed += before - gl.holderCount;
+    }
+    return failed;
   }
 
   /** Gate (d): wait in the protocol's hook (SDF_WITHDRAW_RECOVERY), then dequeue. */

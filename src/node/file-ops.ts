@@ -33,107 +33,113 @@ export interface OpHolders {
 /** A consistency error found by an operation (a corrupt dinode, an impossible bitmap change). */
 export const EUCLEAN = -117;
 
+/** Run one operation. On an error the process reports it (it may withdraw) while it still
+ * holds its glocks, as a kernel process would before unwinding; then every holder is released. */
 export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: number): Generator<void, number, void> {
+  let r: number;
   switch (op) {
     case Op.stat:
-      return yield* opStat(c, p, h, slot);
+      r = yield* opStat(c, p, h, slot);
+      break;
     case Op.create:
-      return yield* opCreate(c, p, h, slot);
+      r = yield* opCreate(c, p, h, slot);
+      break;
     case Op.write:
-      return yield* opWrite(c, p, h, slot);
+      r = yield* opWrite(c, p, h, slot);
+      break;
     case Op.truncate:
-      return yield* opTruncate(c, p, h, slot);
+      r = yield* opTruncate(c, p, h, slot);
+      break;
     default:
-      return yield* opDelete(c, p, h, slot);
+      r = yield* opDelete(c, p, h, slot);
   }
+  if (r < 0) yield* c.onOpError(p, r);
+  yield* release(c, p, h.fresh);
+  yield* release(c, p, h.rgrp);
+  yield* release(c, p, h.inode);
+  yield* release(c, p, h.dir);
+  return r;
 }
+
+/** gfs2_trans_begin: -EROFS once the journal is no longer live. */
+function transBegin(c: FsContext): number {
+  return c.isReadOnly() ? EROFS : 0;
+}
+
+export const EROFS = -30;
 
 function dinodeOf(c: FsContext, dirOff: number, slot: number): number {
   return readBe64(c.cache.pool, dirOff + dirEntryOffset(slot));
 }
 
+/** Read a dinode under its held glock; its pool offset, or < 0 (I/O error or not a dinode). */
+function readDinode(c: FsContext, ino: number, res: number): number {
+  const off = c.blocks.read(ino, res);
+  if (off < 0) return off;
+  return metaType(c.cache.pool, off) === MetaType.di ? off : EUCLEAN;
+}
+
 function* opStat(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
-  let r = yield* acquire(c, p, h.dir, dirGl, SH, 0);
+  const r = yield* acquire(c, p, h.dir, dirGl, SH, 0);
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
-  if (dirOff < 0) r = dirOff;
-  const ino = r === 0 ? dinodeOf(c, dirOff, slot) : 0;
-  if (ino !== 0) {
-    const gl = inodeGlock(c, ino);
-    r = yield* acquire(c, p, h.inode, gl, SH, 0);
-    if (r === 0) {
-      const off = c.blocks.read(ino, gl.res);
-      if (off < 0) r = off;
-      else if (metaType(c.cache.pool, off) !== MetaType.di) r = EUCLEAN;
-      yield* release(c, p, h.inode);
-    }
-  }
-  yield* release(c, p, h.dir);
-  return r;
+  if (dirOff < 0) return dirOff;
+  const ino = dinodeOf(c, dirOff, slot);
+  if (ino === 0) return 0;
+  const gl = inodeGlock(c, ino);
+  const r2 = yield* acquire(c, p, h.inode, gl, SH, 0);
+  if (r2 !== 0) return r2;
+  const off = readDinode(c, ino, gl.res);
+  return off < 0 ? off : 0;
 }
 
-/** Allocate one block of `kind` from some rgrp, holding that rgrp EX in h.rgrp. Returns block or < 0. */
+/** Allocate one block of `kind` from some rgrp, leaving that rgrp held EX in h.rgrp. Block or < 0. */
 function* allocBlock(c: FsContext, p: Proc, h: OpHolders, kind: number): Generator<void, number, void> {
   const first = preferredRgrp(c.cfg, c.node, () => c.platform.random());
   for (let k = 0; k < c.geo.count; k++) {
     const index = (first + k) % c.geo.count;
-    const gl = rgrpGlock(c, index);
-    const r = yield* acquire(c, p, h.rgrp, gl, EX, 0);
+    const r = yield* acquire(c, p, h.rgrp, rgrpGlock(c, index), EX, 0);
     if (r !== 0) return r;
     const rg = loadRgrp(c, index);
-    if (typeof rg === 'number') {
-      yield* release(c, p, h.rgrp);
-      return rg < 0 ? rg : Errno.eio;
-    }
+    if (typeof rg === 'number') return rg < 0 ? rg : Errno.eio;
     const blk = rg.alloc(kind, Math.floor(c.platform.random() * rg.data));
     if (blk >= 0) return blk;
-    yield* release(c, p, h.rgrp);
     if (blk !== -1) return EUCLEAN; // anything but "full" is an inconsistency
+    yield* release(c, p, h.rgrp);
   }
-  return -28; // ENOSPC
+  return ENOSPC;
 }
+
+const ENOSPC = -28;
 
 function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
   let r = yield* acquire(c, p, h.dir, dirGl, EX, 0);
   if (r !== 0) return r;
-  let dirOff = c.blocks.read(dirBlk, dirGl.res);
-  if (dirOff < 0 || dinodeOf(c, dirOff, slot) !== 0) {
-    yield* release(c, p, h.dir);
-    return dirOff < 0 ? dirOff : 0;
-  }
+  const dirOff = c.blocks.read(dirBlk, dirGl.res);
+  if (dirOff < 0) return dirOff;
+  if (dinodeOf(c, dirOff, slot) !== 0) return 0;
   const ino = yield* allocBlock(c, p, h, BlockState.dinode);
-  if (ino < 0) {
-    yield* release(c, p, h.dir);
-    return ino === -28 ? 0 : ino;
-  }
+  if (ino === ENOSPC) return 0;
+  if (ino < 0) return ino;
   // The new inode's glock, EX: other nodes may still cache an older inode at this address.
   const gl = inodeGlock(c, ino);
   r = yield* acquire(c, p, h.fresh, gl, EX, 0);
-  if (r === 0 && !c.isReadOnly()) {
-    const rgIndex = rgrpIndexOfData(c.geo, ino);
-    const off = c.blocks.create(ino, gl.res, MetaType.di);
-    writeBe32(c.cache.pool, off + DINODE_NDATA_OFFSET, 0);
-    c.trans.markGlockDirty(gl.res);
-    // The directory block may have been re-read while we waited; look it up again.
-    dirOff = c.blocks.read(dirBlk, dirGl.res);
-    if (dirOff < 0) r = dirOff;
-    else {
-      writeBe64(c.cache.pool, dirOff + dirEntryOffset(slot), ino);
-      c.blocks.modify(dirBlk, dirOff);
-      c.trans.markGlockDirty(dirGl.res);
-      addRgrpToTrans(c, c.rgrps[rgIndex] as Rgrp, h.rgrp.gl?.res ?? -1);
-    }
-  } else if (r === 0) {
-    r = Errno.eio;
-  }
-  yield* release(c, p, h.fresh);
-  yield* release(c, p, h.rgrp);
-  yield* release(c, p, h.dir);
-  return r;
+  if (r !== 0) return r;
+  r = transBegin(c);
+  if (r !== 0) return r;
+  // The directory block may have been dropped from the cache while we waited: read it again.
+  const d = c.blocks.read(dirBlk, dirGl.res);
+  if (d < 0) return d;
+  const off = c.blocks.create(ino, gl.res, MetaType.di);
+  writeBe32(c.cache.pool, off + DINODE_NDATA_OFFSET, 0);
+  writeBe64(c.cache.pool, d + dirEntryOffset(slot), ino);
+  c.blocks.modify(dirBlk, d);
+  addRgrpToTrans(c, c.rgrps[rgrpIndexOfData(c.geo, ino)] as Rgrp, h.rgrp.gl?.res ?? -1);
+  return 0;
 }
 
 /** Lock the slot's directory SH and its inode EX; returns the inode block (> 0), 0 if empty, or < 0. */
@@ -144,105 +150,87 @@ function* lockInodeEx(c: FsContext, p: Proc, h: OpHolders, slot: number): Genera
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
   const ino = dirOff < 0 ? dirOff : dinodeOf(c, dirOff, slot);
-  if (ino <= 0) {
-    yield* release(c, p, h.dir);
-    return ino;
-  }
+  if (ino <= 0) return ino;
   const r2 = yield* acquire(c, p, h.inode, inodeGlock(c, ino), EX, 0);
-  if (r2 !== 0) {
-    yield* release(c, p, h.dir);
-    return r2;
-  }
-  return ino;
+  return r2 !== 0 ? r2 : ino;
 }
 
 function* opWrite(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
   const ino = yield* lockInodeEx(c, p, h, slot);
   if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
-  let r = 0;
-  let off = c.blocks.read(ino, gl.res);
-  if (off < 0) r = off;
-  else if (metaType(c.cache.pool, off) !== MetaType.di) r = EUCLEAN;
-  const n = r === 0 ? readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET) : 0;
-  if (r === 0 && (n === 0 || (n < FILE_DATA_BLOCKS_MAX && c.platform.random() < 0.5))) {
+  const off = readDinode(c, ino, gl.res);
+  if (off < 0) return off;
+  const n = readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET);
+  if (n === 0 || (n < FILE_DATA_BLOCKS_MAX && c.platform.random() < 0.5)) {
     // Extend: allocate a data block, log it and the dinode.
     const blk = yield* allocBlock(c, p, h, BlockState.used);
-    if (blk >= 0 && !c.isReadOnly()) {
-      const rgIndex = rgrpIndexOfData(c.geo, blk);
-      c.blocks.create(blk, gl.res, MetaType.jd);
-      off = c.blocks.read(ino, gl.res);
-      writeBe64(c.cache.pool, off + DINODE_PTR_OFFSET + n * 8, blk);
-      writeBe32(c.cache.pool, off + DINODE_NDATA_OFFSET, n + 1);
-      c.blocks.modify(ino, off);
-      c.trans.markGlockDirty(gl.res);
-      addRgrpToTrans(c, c.rgrps[rgIndex] as Rgrp, h.rgrp.gl?.res ?? -1);
-    } else if (blk < 0 && blk !== -28) {
-      r = blk;
-    }
-    yield* release(c, p, h.rgrp);
-  } else if (r === 0 && !c.isReadOnly()) {
-    // Overwrite one data block in place (through the journal).
-    const blk = readBe64(c.cache.pool, off + DINODE_PTR_OFFSET + Math.floor(c.platform.random() * n) * 8);
-    const doff = c.blocks.read(blk, gl.res);
-    if (doff < 0) r = doff;
-    else {
-      c.blocks.modify(blk, doff);
-      c.trans.markGlockDirty(gl.res);
-    }
+    if (blk === ENOSPC) return 0;
+    if (blk < 0) return blk;
+    const r = transBegin(c);
+    if (r !== 0) return r;
+    c.blocks.create(blk, gl.res, MetaType.jd);
+    const o = readDinode(c, ino, gl.res);
+    if (o < 0) return o;
+    writeBe64(c.cache.pool, o + DINODE_PTR_OFFSET + n * 8, blk);
+    writeBe32(c.cache.pool, o + DINODE_NDATA_OFFSET, n + 1);
+    c.blocks.modify(ino, o);
+    addRgrpToTrans(c, c.rgrps[rgrpIndexOfData(c.geo, blk)] as Rgrp, h.rgrp.gl?.res ?? -1);
+    return 0;
   }
-  yield* release(c, p, h.inode);
-  yield* release(c, p, h.dir);
-  return r;
+  // Overwrite one data block (through the journal).
+  const blk = readBe64(c.cache.pool, off + DINODE_PTR_OFFSET + Math.floor(c.platform.random() * n) * 8);
+  const r = transBegin(c);
+  if (r !== 0) return r;
+  const doff = c.blocks.read(blk, gl.res);
+  if (doff < 0) return doff;
+  c.blocks.modify(blk, doff);
+  return 0;
 }
 
-/** Free `blk` (data or dinode) in its rgrp, taking the rgrp EX in h.rgrp; 0 or < 0. */
+/** Free `blk` (data or dinode) in its rgrp, holding the rgrp EX in h.rgrp; 0 or < 0. */
 function* freeBlock(c: FsContext, p: Proc, h: OpHolders, blk: number): Generator<void, number, void> {
   const index = rgrpIndexOfData(c.geo, blk);
   if (index < 0) return EUCLEAN;
   const gl = rgrpGlock(c, index);
-  let r = yield* acquire(c, p, h.rgrp, gl, EX, 0);
+  const r = yield* acquire(c, p, h.rgrp, gl, EX, 0);
   if (r !== 0) return r;
   const rg = loadRgrp(c, index);
-  if (typeof rg === 'number') r = rg < 0 ? rg : Errno.eio;
-  else if (c.isReadOnly()) r = Errno.eio;
-  else if (rg.free(blk) !== 0) r = EUCLEAN;
-  else {
-    // gfs2_meta_wipe: a freed block's logged copies must never be replayed or written back.
-    c.trans.drop(blk);
-    c.log.forget(blk);
-    c.cache.invalidateBlock(blk);
-    addRgrpToTrans(c, rg, gl.res);
-  }
+  if (typeof rg === 'number') return rg < 0 ? rg : Errno.eio;
+  const t = transBegin(c);
+  if (t !== 0) return t;
+  if (rg.free(blk) !== 0) return EUCLEAN;
+  // gfs2_meta_wipe: a freed block's logged copies must never be replayed or written back.
+  c.trans.drop(blk);
+  c.log.forget(blk);
+  c.cache.invalidateBlock(blk);
+  addRgrpToTrans(c, rg, gl.res);
   yield* release(c, p, h.rgrp);
-  return r;
+  return 0;
+}
+
+/** Drop the last data block of a held inode; 0, or < 0. */
+function* dropLastBlock(c: FsContext, p: Proc, h: OpHolders, ino: number, res: number, n: number): Generator<void, number, void> {
+  const off = readDinode(c, ino, res);
+  if (off < 0) return off;
+  const blk = readBe64(c.cache.pool, off + DINODE_PTR_OFFSET + (n - 1) * 8);
+  const r = yield* freeBlock(c, p, h, blk);
+  if (r !== 0) return r;
+  const o = readDinode(c, ino, res);
+  if (o < 0) return o;
+  writeBe32(c.cache.pool, o + DINODE_NDATA_OFFSET, n - 1);
+  c.blocks.modify(ino, o);
+  return 0;
 }
 
 function* opTruncate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
   const ino = yield* lockInodeEx(c, p, h, slot);
   if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
-  let r = 0;
-  const off = c.blocks.read(ino, gl.res);
-  if (off < 0) r = off;
-  else if (metaType(c.cache.pool, off) !== MetaType.di) r = EUCLEAN;
-  const n = r === 0 ? readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET) : 0;
-  if (r === 0 && n > 0) {
-    const blk = readBe64(c.cache.pool, off + DINODE_PTR_OFFSET + (n - 1) * 8);
-    r = yield* freeBlock(c, p, h, blk);
-    if (r === 0) {
-      const o = c.blocks.read(ino, gl.res);
-      if (o < 0) r = o;
-      else {
-        writeBe32(c.cache.pool, o + DINODE_NDATA_OFFSET, n - 1);
-        c.blocks.modify(ino, o);
-        c.trans.markGlockDirty(gl.res);
-      }
-    }
-  }
-  yield* release(c, p, h.inode);
-  yield* release(c, p, h.dir);
-  return r;
+  const off = readDinode(c, ino, gl.res);
+  if (off < 0) return off;
+  const n = readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET);
+  return n > 0 ? yield* dropLastBlock(c, p, h, ino, gl.res, n) : 0;
 }
 
 function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
@@ -252,49 +240,22 @@ function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
   const ino = dirOff < 0 ? dirOff : dinodeOf(c, dirOff, slot);
-  if (ino <= 0) {
-    yield* release(c, p, h.dir);
-    return ino;
-  }
+  if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
   r = yield* acquire(c, p, h.inode, gl, EX, 0);
-  if (r === 0) {
-    const off = c.blocks.read(ino, gl.res);
-    if (off < 0) r = off;
-    else if (metaType(c.cache.pool, off) !== MetaType.di) r = EUCLEAN;
-    // Free data blocks last to first, one rgrp glock at a time, then the dinode, then unlink.
-    let n = r === 0 ? readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET) : 0;
-    while (r === 0 && n > 0) {
-      const o = c.blocks.read(ino, gl.res);
-      if (o < 0) {
-        r = o;
-        break;
-      }
-      const blk = readBe64(c.cache.pool, o + DINODE_PTR_OFFSET + (n - 1) * 8);
-      r = yield* freeBlock(c, p, h, blk);
-      if (r !== 0) break;
-      const o2 = c.blocks.read(ino, gl.res);
-      if (o2 < 0) {
-        r = o2;
-        break;
-      }
-      n--;
-      writeBe32(c.cache.pool, o2 + DINODE_NDATA_OFFSET, n);
-      c.blocks.modify(ino, o2);
-      c.trans.markGlockDirty(gl.res);
-    }
-    if (r === 0) {
-      const d = c.blocks.read(dirBlk, dirGl.res);
-      if (d < 0) r = d;
-      else {
-        writeBe64(c.cache.pool, d + dirEntryOffset(slot), 0);
-        c.blocks.modify(dirBlk, d);
-        c.trans.markGlockDirty(dirGl.res);
-        r = yield* freeBlock(c, p, h, ino);
-      }
-    }
-    yield* release(c, p, h.inode);
+  if (r !== 0) return r;
+  const off = readDinode(c, ino, gl.res);
+  if (off < 0) return off;
+  // Free data blocks last to first, one rgrp glock at a time, then unlink and free the dinode.
+  for (let n = readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET); n > 0; n--) {
+    r = yield* dropLastBlock(c, p, h, ino, gl.res, n);
+    if (r !== 0) return r;
   }
-  yield* release(c, p, h.dir);
-  return r;
+  const d = c.blocks.read(dirBlk, dirGl.res);
+  if (d < 0) return d;
+  const t = transBegin(c);
+  if (t !== 0) return t;
+  writeBe64(c.cache.pool, d + dirEntryOffset(slot), 0);
+  c.blocks.modify(dirBlk, d);
+  return yield* freeBlock(c, p, h, ino);
 }

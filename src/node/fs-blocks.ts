@@ -17,8 +17,10 @@ export class FsBlocks {
   private readonly nextVersion: () => number;
   readonly blockSize: number;
   reads = 0;
+  private readonly withdrawn: () => boolean;
 
-  constructor(node: number, platform: Platform, cache: BufferCache, trans: Transaction, nextVersion: () => number) {
+  constructor(node: number, platform: Platform, cache: BufferCache, trans: Transaction, nextVersion: () => number, withdrawn: () => boolean) {
+    this.withdrawn = withdrawn;
     this.node = node;
     this.platform = platform;
     this.cache = cache;
@@ -29,6 +31,9 @@ export class FsBlocks {
 
   /** Pool offset of `blkno`'s image, reading it from disk if not cached; negative on I/O error. */
   read(blkno: number, res: number): number {
+    // Gate (e), gfs2_meta_read: a withdrawn node reads no metadata (its own journal is read
+    // through the journal code, not here).
+    if (this.withdrawn()) return IoStatus.eio;
     const have = this.cache.lookup(blkno);
     if (have >= 0) return have;
     const off = this.cache.insert(blkno, res);

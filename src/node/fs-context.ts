@@ -11,6 +11,7 @@ import type { BufferCache } from './buffers.js';
 import type { FsBlocks } from './fs-blocks.js';
 import type { NodeLog } from './node-log.js';
 import type { Transaction } from './trans.js';
+import type { Proc } from './proc.js';
 
 export interface FsContext {
   readonly node: number;
@@ -28,4 +29,6 @@ export interface FsContext {
   readonly scratch: Uint8Array;
   /** Set once the node has withdrawn or is shutting down: file operations must stop. */
   isReadOnly(): boolean;
+  /** An operation failed with `err` while still holding its glocks (it may withdraw here). */
+  onOpError(p: Proc, err: number): Generator<void, void, void>;
 }

@@ -20,6 +20,8 @@ export interface GlopsDeps {
   readonly rgrps: readonly Rgrp[];
   /** Sleep this process for the I/O a sync just did (sim disk latency; 0 in threads mode). */
   ioWait(proc: Proc): Generator<void, void, void>;
+  /** The protocol's nondisk go_callback (the live-lock withdraw signal). */
+  nondiskCallback(gl: Glock, remote: boolean): void;
 }
 
 export function invalidateGlock(d: GlopsDeps, type: number, number: number, res: number): void {
@@ -49,5 +51,6 @@ export function nodeGlockOpsTable(d: GlopsDeps): GlockOps[] {
   const t = defaultGlockOps();
   t[GlockType.inode] = diskGlockOps(d, GlockType.inode);
   t[GlockType.rgrp] = diskGlockOps(d, GlockType.rgrp);
+  t[GlockType.nondisk] = { type: GlockType.nondisk, goSync: null, goInval: null, goLock: null, goCallback: d.nondiskCallback };
   return t;
 }

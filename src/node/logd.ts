@@ -13,19 +13,25 @@ export function* logdLoop(n: NodeCore, p: Proc): Generator<void, void, void> {
   while (!n.workloadStopped || n.trans.size > 0) {
     if (n.stopped) return;
     yield* n.sleep(p, periodNs);
-    if (n.journal.error !== 0) return;
+    if (n.journal.error !== 0 || n.isWithdrawn()) {
+      // The log flusher is where a failed log write turns into gfs2_withdraw().
+      if (n.journal.error !== 0) yield* n.withdraw(p, n.journal.error);
+      return;
+    }
+    let st = 0;
     if (n.trans.size > 0) {
-      const st = n.journal.flush(LogFlag.flushNormal);
-      if (st < 0) return;
-      yield* n.ioWait(p);
+      st = n.journal.flush(LogFlag.flushNormal);
+      if (st >= 0) yield* n.ioWait(p);
     }
     // Keep at least half the journal free: write back the oldest copies and pull the tail.
-    if (log.usedBlocks() > size / 2) {
-      const w = n.journal.writeBack(Math.max(8, size / 4));
-      if (w < 0) return;
-      const st = n.journal.flush(LogFlag.flushNormal | LogFlag.ailFlush);
-      if (st < 0) return;
-      yield* n.ioWait(p);
+    if (st >= 0 && log.usedBlocks() > size / 2) {
+      st = n.journal.writeBack(Math.max(8, size / 4));
+      if (st >= 0) st = n.journal.flush(LogFlag.flushNormal | LogFlag.ailFlush);
+      if (st >= 0) yield* n.ioWait(p);
+    }
+    if (st < 0) {
+      yield* n.withdraw(p, st);
+      return;
     }
     n.stats[NodeStat.logFlushes] = log.flushesCount;
     n.stats[NodeStat.blocksLogged] = log.blocksLoggedCount;

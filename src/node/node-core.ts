@@ -8,8 +8,11 @@ import type { FsLayout } from '../disk/fs-layout.js';
 import { FILE_DATA_BLOCKS_MAX } from '../disk/fs-layout.js';
 import type { Dlm } from '../dlm/dlm.js';
 import { Holder } from '../glock/holder.js';
+import type { Glock } from '../glock/glock.js';
 import { GlockManager } from '../glock/manager.js';
-import type { WithdrawGate } from '../glock/ops.js';
+import type { WithdrawProtocol } from '../protocols/protocol.js';
+import { Ev, WithdrawPhase } from '../memory/events.js';
+import { Sdf } from './sdf.js';
 import { glockNodeCounterSlots, glockStatsNodeOffset, glockStatsSlots } from '../glock/stats.js';
 import { LogManager } from '../journal/log.js';
 import { createReplayScratch, type ReplayScratch } from '../journal/replay.js';
@@ -47,7 +50,8 @@ export interface NodeDeps {
   readonly nextVersion: () => number;
   /** Virtual disk latency a process sleeps after a batch of I/O (sim mode); 0 in threads mode. */
   readonly ioCostNs: number;
-  readonly gate?: WithdrawGate;
+  /** The withdraw protocol generation (a strategy; src/protocols). */
+  readonly protocol: WithdrawProtocol;
 }
 
 export class NodeCore {
@@ -83,7 +87,20 @@ export class NodeCore {
   /** Set when the workload must stop (duration, op budget, run state). */
   workloadStopped = false;
   readOnly = false;
-  withdrawn = false;
+  /** SDF_* bits (sdf.ts). */
+  sdf: number = Sdf.journalLive;
+  readonly protocol: WithdrawProtocol;
+  /** Secondary withdrawers sleep here until SDF_WITHDRAW_IN_PROG clears. */
+  readonly withdrawChannel = new Channel('withdraw', 64 + 16);
+  /** Dequeuers held by gate (d) sleep here until the final wake-up. */
+  readonly dqChannel = new Channel('glock dequeues', 64 + 16);
+  /** sd_glock_dqs_held. */
+  dqsHeld = 0;
+  /** Count of final wake-ups of gate (d) sleepers. */
+  dqFinalWakes = 0;
+  /** The first withdrawer has finished (lockspace released). */
+  withdrawComplete = false;
+  private withdrawProcSpawned = false;
   readonly messages: [number, string][] = [];
   /** Flush the in-core log once this many blocks are pending (the log reservation). */
   readonly flushThresholdBlocks: number;
@@ -109,7 +126,14 @@ export class NodeCore {
     const loc = journalLoc(d.fs, d.node);
     const log = new LogManager(d.platform.io, d.node, loc, d.platform.events, d.platform);
     this.journal = new NodeLog(log, this.trans, this.cache, d.platform, this.rgrps, cap + FILE_DATA_BLOCKS_MAX);
-    const glops = { log: this.journal, cache: this.cache, geo: d.geo, rgrps: this.rgrps, ioWait: (p: Proc) => this.ioWait(p) };
+    const glops = {
+      log: this.journal,
+      cache: this.cache,
+      geo: d.geo,
+      rgrps: this.rgrps,
+      ioWait: (p: Proc) => this.ioWait(p),
+      nondiskCallback: (gl: Glock, remote: boolean) => this.protocol.nondiskCallback(this, gl, remote),
+    };
     const resources = limits.dlmResourcesMax;
     const statsBase = glockStatsNodeOffset(d.node, resources);
     this.glocks = new GlockManager({
@@ -120,13 +144,14 @@ export class NodeCore {
       stats: d.glockStats.subarray(statsBase, statsBase + resources * glockStatsSlots),
       counters: d.stats.subarray(NodeStat.glockRequests, NodeStat.glockRequests + glockNodeCounterSlots),
       timing: d.cfg,
-      ...(d.gate !== undefined ? { gate: d.gate } : {}),
     });
+    this.protocol = d.protocol;
+    this.glocks.gate = d.protocol.gate(this);
     this.lm.onDroppedToNl = (res: number) => {
       const gl = this.glocks.find(res);
       if (gl !== undefined) invalidateGlock(glops, gl.type, gl.number, res);
     };
-    this.blocks = new FsBlocks(d.node, d.platform, this.cache, this.trans, d.nextVersion);
+    this.blocks = new FsBlocks(d.node, d.platform, this.cache, this.trans, d.nextVersion, () => this.isWithdrawn());
     this.replayScratch = createReplayScratch(d.cfg.journalBlocks, d.cfg.blockSize);
     const self = this;
     this.ctx = {
@@ -143,7 +168,13 @@ export class NodeCore {
       log: this.journal,
       scratch: new Uint8Array(d.cfg.blockSize),
       isReadOnly: () => self.readOnly,
+      onOpError: (p: Proc, err: number) => self.onOpError(p, err),
     };
+  }
+
+  /** An operation failed while holding its glocks: fatal errors withdraw from this process. */
+  *onOpError(p: Proc, err: number): Generator<void, void, void> {
+    if (err === -5 || err === -30 || err === -117) yield* this.withdraw(p, err);
   }
 
   journalLoc(jid: number): JournalLoc {
@@ -154,8 +185,41 @@ export class NodeCore {
     return jiffiesToNs(this.cfg, jiffies);
   }
 
+  /** gfs2_withdrawn(): WITHDRAWN or WITHDRAWING, so the gates engage as soon as one is pending. */
   isWithdrawn(): boolean {
-    return this.withdrawn;
+    return (this.sdf & (Sdf.withdrawn | Sdf.withdrawing)) !== 0;
+  }
+
+  waitMaxNs(): number {
+    return limits.waitMaxNs;
+  }
+
+  /** A fatal error was seen (journal write, metadata I/O, consistency): a withdraw is pending. */
+  noteFatalError(err: number): void {
+    if (this.isWithdrawn()) return;
+    this.sdf |= Sdf.withdrawing;
+    this.sdf &= ~Sdf.journalLive;
+    this.readOnly = true;
+    this.platform.events.emit(Ev.withdraw, WithdrawPhase.error, this.node, err, 0);
+    this.log(`fatal: I/O error (${err}); withdraw pending`);
+  }
+
+  /** gfs2_withdraw() from process `p` (the first caller withdraws; later ones are secondary). */
+  *withdraw(p: Proc, err: number): Generator<void, void, void> {
+    this.noteFatalError(err);
+    yield* this.protocol.withdraw(this, p);
+  }
+
+  /** A withdraw started where no process can run it inline (go_sync failed in the glock work). */
+  withdrawAsync(): void {
+    this.noteFatalError(-5);
+    if (this.withdrawProcSpawned || (this.sdf & Sdf.withdrawn) !== 0) return;
+    this.withdrawProcSpawned = true;
+    this.runner.spawn('gfs2_withdraw', (p) => this.withdraw(p, -5));
+  }
+
+  withdrawFinished(): void {
+    this.withdrawComplete = true;
   }
 
   log(text: string): void {

@@ -80,7 +80,16 @@ export class ClusterNode {
     // Wait for the workload to finish, then quiesce: the journals now hold a crash image.
     while (workers.some((w) => w.body !== null)) yield* n.sleep(p, n.jiffiesNs(1) + 1000);
     n.workloadStopped = true;
-    n.journal.flush();
+    if (n.isWithdrawn()) {
+      yield* this.finishWithdrawn(p);
+      return;
+    }
+    const fl = n.journal.flush();
+    if (fl < 0) {
+      yield* n.withdraw(p, fl);
+      yield* this.finishWithdrawn(p);
+      return;
+    }
     this.setPhase(NodePhase.quiesced);
     // The orchestrator dumps live journals here if asked, then lets every node unmount.
     const t0 = n.platform.nowNs();
@@ -93,6 +102,26 @@ export class ClusterNode {
     if (u !== 0) throw new Error(`node ${n.node}: unmount failed with status ${u}`);
     n.platform.events.emit(Ev.mount, 0, 0, 0, 0);
     this.setPhase(NodePhase.unmounted);
+    n.stopped = true;
+    n.glocks.stop();
+    n.doorbellChannel.wakeAll();
+    n.controlChannel.wakeAll();
+    this.finishedFlag = true;
+  }
+
+  /** A withdrawn node: wait for its withdraw to finish, then for the end of the run. */
+  private *finishWithdrawn(p: Proc): Generator<void, void, void> {
+    const n = this.core;
+    const t0 = n.platform.nowNs();
+    while (!n.withdrawComplete) {
+      if (n.platform.nowNs() - t0 > n.waitMaxNs()) throw new Error(`node ${n.node}: withdraw did not finish within the wait bound`);
+      yield* n.sleep(p, n.jiffiesNs(1) + 1000);
+    }
+    this.setPhase(NodePhase.withdrawn);
+    while (this.runState() < RunState.unmount) {
+      if (n.platform.nowNs() - t0 > 60e9 + n.waitMaxNs()) throw new Error(`node ${n.node}: no end-of-run signal after the withdraw`);
+      yield* n.sleep(p, 200_000);
+    }
     n.stopped = true;
     n.glocks.stop();
     n.doorbellChannel.wakeAll();
@@ -131,7 +160,7 @@ export class ClusterNode {
       case CbKind.recoverPrep:
         // gdlm_recover_prep: ignored on a withdrawn node.
         n.platform.events.emit(Ev.dlmRecovery, 1, a, 0, 0);
-        if (!n.withdrawn) n.glocks.setBlockLocks(true);
+        if (!n.isWithdrawn()) n.glocks.setBlockLocks(true);
         break;
       case CbKind.recoverSlot:
         n.platform.events.emit(Ev.dlmRecovery, 2, a, 0, 0);

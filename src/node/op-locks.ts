@@ -59,7 +59,6 @@ export function addRgrpToTrans(c: FsContext, rg: Rgrp, res: number): void {
     c.trans.add(blk);
   }
   rg.clearDirty();
-  c.trans.markGlockDirty(res);
 }
 
 export const SH = LmState.sh;

@@ -90,6 +90,8 @@ export function* controlLoop(n: NodeCore, p: Proc): Generator<void, void, void> 
       continue;
     }
     n.controlDue = false;
+    // 601ef0d5: a remote withdraw is handled instead of DLM recovery this round.
+    if (yield* n.protocol.controlWork(n, p)) continue;
     let gaveUp = false;
     for (const jid of [...n.recoverJids].sort((a, b) => a - b)) {
       const res = yield* recoverJournal(n, p, jid);

@@ -24,10 +24,8 @@ export class Transaction {
     }
     this.pending.add(blkno);
     this.cache.markDirty(blkno, true);
-  }
-
-  markGlockDirty(res: number): void {
-    this.dirtyGlocks.add(res);
+    const res = this.cache.glockOf(blkno);
+    if (res >= 0) this.dirtyGlocks.add(res);
   }
 
   get size(): number {

@@ -26,7 +26,11 @@ export function* workloadLoop(n: NodeCore, p: Proc, shouldStop: () => boolean, c
     }
     // The log reservation: make room in the in-core log before starting an operation.
     if (n.trans.size >= n.flushThresholdBlocks) {
-      if (n.journal.flush() < 0) break;
+      const st = n.journal.flush();
+      if (st < 0) {
+        yield* n.withdraw(p, st);
+        break;
+      }
       yield* n.ioWait(p);
     }
     const op = chooseOp(n.cfg, rnd);
@@ -37,9 +41,9 @@ export function* workloadLoop(n: NodeCore, p: Proc, shouldStop: () => boolean, c
     yield* n.cpuWait(p);
     const dt = n.platform.nowNs() - t0;
     if (r < 0) {
+      // doOp already reported a fatal error (and withdrew) while it held its glocks.
       n.bump(NodeStat.opsFailed);
-      n.log(`workload: operation ${op} on slot ${slot} failed with ${r}`);
-      if (r === -5 || r === -117) n.readOnly = true;
+      if (!n.isWithdrawn()) n.log(`workload: operation ${op} on slot ${slot} failed with ${r}`);
       break;
     }
     n.bump(NodeStat.ops);

@@ -78,7 +78,7 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
   for (const ring of mem.events) ring.onFull = () => void consumer.drain();
   const nodes = [];
   for (let n = 0; n < cfg.nodes; n++) {
-    nodes.push(hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS }));
+    nodes.push(hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol }));
   }
   const driver = new SimDriver(nodes, clock, { seed: cfg.seed, stepCostNs: SIM_STEP_NS, horizonNs: cfg.durationMs * 1e6, maxSteps: limits.simStepsMax });
   driver.afterStep = () => {
