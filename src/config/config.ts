@@ -50,6 +50,7 @@ export const defaults = {
   files: 256,
   hz: 1000,
   timeScale: 1,
+  remountAfterMs: 0,
   dumpJournalsDir: null,
   json: false,
 } as const satisfies Omit<Config, 'seed'>;
@@ -196,6 +197,15 @@ export function validateConfig(raw: RawConfig = {}, opts: ValidateOptions = {}):
   );
   const timeScale = real('timeScale', defaults.timeScale, 0, timeScaleMax);
 
+  let remountAfterMs: number = defaults.remountAfterMs;
+  if (raw.remountAfterMs !== undefined && raw.remountAfterMs !== null) {
+    const v = raw.remountAfterMs;
+    remountAfterMs =
+      typeof v === 'string'
+        ? parseDuration(v, nameOf('remountAfterMs'))
+        : int('remountAfterMs', 0, 0, limits.durationMaxMs, 'a duration in milliseconds');
+  }
+
   let dumpJournalsDir: string | null = defaults.dumpJournalsDir;
   if (raw.dumpJournalsDir !== undefined && raw.dumpJournalsDir !== null) {
     if (typeof raw.dumpJournalsDir !== 'string' || raw.dumpJournalsDir.trim() === '') {
@@ -257,6 +267,7 @@ export function validateConfig(raw: RawConfig = {}, opts: ValidateOptions = {}):
     files,
     hz,
     timeScale,
+    remountAfterMs,
     dumpJournalsDir,
     json,
   };

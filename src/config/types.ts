@@ -35,6 +35,8 @@ export interface Config {
   readonly hz: number;
   /** Multiplier on every protocol delay (0 = run the protocol at full speed). */
   readonly timeScale: number;
+  /** A withdrawn node remounts this long after its withdraw finished (0 = never; legacy's "later remount"). */
+  readonly remountAfterMs: number;
   /** Directory to write per-node journal images into, or null. */
   readonly dumpJournalsDir: string | null;
   readonly json: boolean;

@@ -52,6 +52,8 @@ export interface NodeDeps {
   readonly ioCostNs: number;
   /** The withdraw protocol generation (a strategy; src/protocols). */
   readonly protocol: WithdrawProtocol;
+  /** Reuse a runner (a remount keeps the node's scheduler slot); a new one otherwise. */
+  readonly runner?: NodeRunner;
 }
 
 export class NodeCore {
@@ -115,7 +117,7 @@ export class NodeCore {
     this.stats = d.stats;
     this.diskBlocks = d.diskBlocks;
     this.ioCostNs = d.ioCostNs;
-    this.runner = new NodeRunner(d.node);
+    this.runner = d.runner ?? new NodeRunner(d.node);
     this.lm = new DlmLockModule(d.dlm, d.node);
     this.cache = new BufferCache(d.cfg.blockSize);
     // A flush must fit in the journal: keep the in-core log well under half of it.

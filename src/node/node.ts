@@ -19,14 +19,17 @@ export interface ClusterNodeDeps extends NodeDeps {
 }
 
 export class ClusterNode {
-  readonly core: NodeCore;
+  /** Replaced by a remount: a remounted node starts with fresh in-core state. */
+  core: NodeCore;
   readonly ctl: Int32Array;
+  private readonly deps: ClusterNodeDeps;
   private readonly ring: CallbackRing;
   private readonly rec = new Int32Array(4);
   private finishedFlag = false;
 
   constructor(d: ClusterNodeDeps) {
     this.core = new NodeCore(d);
+    this.deps = d;
     this.ctl = d.ctl;
     this.ring = d.dlm.ring(d.node);
   }
@@ -118,6 +121,13 @@ export class ClusterNode {
       yield* n.sleep(p, n.jiffiesNs(1) + 1000);
     }
     this.setPhase(NodePhase.withdrawn);
+    if (n.cfg.remountAfterMs > 0) {
+      yield* n.sleep(p, n.cfg.remountAfterMs * 1e6);
+      if (this.runState() === RunState.running) {
+        this.remount();
+        return;
+      }
+    }
     while (this.runState() < RunState.unmount) {
       if (n.platform.nowNs() - t0 > 60e9 + n.waitMaxNs()) throw new Error(`node ${n.node}: no end-of-run signal after the withdraw`);
       yield* n.sleep(p, 200_000);
@@ -127,6 +137,19 @@ export class ClusterNode {
     n.doorbellChannel.wakeAll();
     n.controlChannel.wakeAll();
     this.finishedFlag = true;
+  }
+
+  /** Mount again with fresh in-core state; the mount replays our own journal if it is dirty. */
+  private remount(): void {
+    const old = this.core;
+    old.stopped = true;
+    old.glocks.stop();
+    old.doorbellChannel.wakeAll();
+    old.controlChannel.wakeAll();
+    this.core = new NodeCore({ ...this.deps, runner: old.runner });
+    this.core.messages.push(...old.messages);
+    this.core.log('remounting after withdraw');
+    this.start();
   }
 
   private workloadShouldStop(): boolean {

@@ -52,6 +52,7 @@ export interface RunFlags {
   readonly hz?: string;
   readonly timeScale?: string;
   readonly dumpJournals?: string;
+  readonly remountAfter?: string;
   readonly protocol?: string;
   readonly faults?: string;
   readonly json?: boolean;
@@ -63,6 +64,7 @@ export interface RunFlags {
 export function runFlagOf(field: string): string {
   if (field === 'durationMs') return '--duration';
   if (field === 'dumpJournalsDir') return '--dump-journals';
+  if (field === 'remountAfterMs') return '--remount-after';
   return flagName(field);
 }
 
@@ -86,6 +88,7 @@ export function runOptionsFromFlags(f: RunFlags, randomSeed?: () => number): Run
     hz: f.hz,
     timeScale: f.timeScale,
     dumpJournalsDir: f.dumpJournals,
+    remountAfterMs: f.remountAfter,
     json: f.json === true,
     protocol: f.protocol,
     faults: f.faults,
@@ -250,6 +253,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): Command {
     .option('--files <n>', `file slots in the cluster (default: ${d.files})`)
     .option('--hz <n>', `kernel HZ, 10..10000; protocol delays are in jiffies (default: ${d.hz})`)
     .option('--time-scale <f>', `multiplier on protocol delays, 0 = full speed (default: ${d.timeScale})`)
+    .option('--remount-after <duration>', 'a withdrawn node remounts this long after its withdraw (default: never)')
     .option('--dump-journals <dir>', 'write each journal as raw blocks into DIR (live image and after unmount)')
     .addOption(new Option('--protocol <name>', `withdraw protocol (default: ${defaultProtocol})`).choices(Protocols))
     .option('--faults <plan>', 'fault plan, e.g. "random" (default: none)')
