@@ -19,15 +19,15 @@
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { UsageError } from '../config/errors.js';
 import {
-  CallbackKindNames,
   type CallbackKindName,
+  CallbackKindNames,
   type Fault,
-  FaultKinds,
   type FaultKind,
+  FaultKinds,
   type FaultPlan,
   faultLimits,
-  MetaOps,
   type MetaOp,
+  MetaOps,
 } from './model.js';
 
 const OPTION = '--faults';
@@ -149,7 +149,8 @@ class Entry {
   window(): { fromMs: number; toMs: number | null } {
     const fromMs = this.timeMs('from') ?? 0;
     const toMs = this.timeMs('to');
-    if (toMs !== null && toMs <= fromMs) this.fail('to later than from', `from=${formatDuration(fromMs)},to=${formatDuration(toMs)}`);
+    if (toMs !== null && toMs <= fromMs)
+      this.fail('to later than from', `from=${formatDuration(fromMs)},to=${formatDuration(toMs)}`);
     return { fromMs, toMs };
   }
 }
@@ -161,7 +162,13 @@ function parseFault(text: string, index: number, nodes: number): Fault {
     case 'jerr':
     case 'recovery-withdraw':
     case 'merr': {
-      const trigger = { node, atMs: e.timeMs('at'), after: e.count('after'), p: e.probability('p'), sticky: e.flag('sticky', true) };
+      const trigger = {
+        node,
+        atMs: e.timeMs('at'),
+        after: e.count('after'),
+        p: e.probability('p'),
+        sticky: e.flag('sticky', true),
+      };
       if (e.kind !== 'merr') return { kind: e.kind, ...trigger };
       return { kind: 'merr', ...trigger, op: e.choice<MetaOp>('op', MetaOps) ?? 'rw' };
     }
@@ -192,17 +199,25 @@ function parseFault(text: string, index: number, nodes: number): Fault {
  * @throws UsageError saying what was expected and what was received.
  */
 export function parseFaultPlan(text: string, nodes: number): FaultPlan {
-  if (typeof text !== 'string') throw new UsageError(`${OPTION}: expected a fault plan, received ${typeof text}`, OPTION);
+  if (typeof text !== 'string')
+    throw new UsageError(`${OPTION}: expected a fault plan, received ${typeof text}`, OPTION);
   const s = text.trim();
   if (s === '' || s === 'none') return { faults: [] };
-  if (s === 'random') throw new UsageError(`${OPTION}: "random" draws from the seed; resolve it with resolveFaultPlan`, OPTION);
+  if (s === 'random')
+    throw new UsageError(`${OPTION}: "random" draws from the seed; resolve it with resolveFaultPlan`, OPTION);
   const parts = s.split(/[;+]/);
   if (parts.length > faultLimits.faultsPerPlanMax) {
-    throw new UsageError(`${OPTION}: expected at most ${faultLimits.faultsPerPlanMax} faults, received ${parts.length}`, OPTION);
+    throw new UsageError(
+      `${OPTION}: expected at most ${faultLimits.faultsPerPlanMax} faults, received ${parts.length}`,
+      OPTION,
+    );
   }
   const faults = parts.map((part, i) => {
     if (part.trim() === '') {
-      throw new UsageError(`${OPTION}: expected a fault such as jerr:node=0,at=2s in entry ${i + 1}, received an empty entry in ${JSON.stringify(text)}`, OPTION);
+      throw new UsageError(
+        `${OPTION}: expected a fault such as jerr:node=0,at=2s in entry ${i + 1}, received an empty entry in ${JSON.stringify(text)}`,
+        OPTION,
+      );
     }
     return parseFault(part, i, nodes);
   });
@@ -217,7 +232,9 @@ function triggerText(f: { atMs: number | null; after: number | null }): string {
 }
 
 function windowText(f: { fromMs: number; toMs: number | null }): string {
-  return (f.fromMs > 0 ? `,from=${formatDuration(f.fromMs)}` : '') + (f.toMs !== null ? `,to=${formatDuration(f.toMs)}` : '');
+  return (
+    (f.fromMs > 0 ? `,from=${formatDuration(f.fromMs)}` : '') + (f.toMs !== null ? `,to=${formatDuration(f.toMs)}` : '')
+  );
 }
 
 /** The canonical text of one fault. */

@@ -45,9 +45,9 @@
 //   released before its blocks are safe (I1, I2).
 //
 // slow — every write of the node costs `write` more (in a from/to window). Reported through
-//   lastWriteDelayNs, which the node is to charge as I/O time. Survive: nothing must break, only slow
-//   down; it widens the windows in which the other faults strike (a flush in flight while the
-//   live-lock signal arrives, a replay overlapping new requests).
+//   lastWriteDelayNs, which the node charges as I/O time (NodeCore.ioWait). Survive: nothing
+//   must break, only slow down; it widens the windows in which the other faults strike (a
+//   flush in flight while the live-lock signal arrives, a replay overlapping new requests).
 //
 // cbdelay — the node handles callback-ring records late (all kinds, or one: bast, ast,
 //   recover-prep, recover-slot, recover-done, control). Survive: a late blocking callback for
@@ -64,16 +64,9 @@
 // fault's index in the plan; d = the matching I/O's ordinal (I/O errors), the delay in ns
 // (slow, cbdelay, ackdelay), 0 (crash).
 
-export {
-  CallbackKindNames,
-  FaultCode,
-  FaultKinds,
-  MetaOps,
-  emptyPlan,
-  faultLimits,
-  faultsOfNode,
-  isIoErrorFault,
-} from './model.js';
+export { formatFault, formatFaultPlan, parseFaultPlan } from './grammar.js';
+export type { InjectorCounters, InjectorOptions, JournalRanges } from './injector.js';
+export { FaultInjector } from './injector.js';
 export type {
   AckDelayFault,
   CallbackDelayFault,
@@ -91,8 +84,15 @@ export type {
   RecoveryWithdrawFault,
   SlowFault,
 } from './model.js';
-export { formatFault, formatFaultPlan, parseFaultPlan } from './grammar.js';
-export { randomPlan, resolveFaultPlan } from './random-plan.js';
+export {
+  CallbackKindNames,
+  emptyPlan,
+  FaultCode,
+  FaultKinds,
+  faultLimits,
+  faultsOfNode,
+  isIoErrorFault,
+  MetaOps,
+} from './model.js';
 export type { ResolveContext } from './random-plan.js';
-export { FaultInjector } from './injector.js';
-export type { InjectorCounters, InjectorOptions, JournalRanges } from './injector.js';
+export { randomPlan, resolveFaultPlan } from './random-plan.js';

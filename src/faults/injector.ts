@@ -4,17 +4,18 @@
 // principle 2). Decisions use the platform clock and per-fault seeded streams only, so in sim
 // mode the same seed, plan and schedule give the same faults at the same I/Os.
 
-import { Ev } from '../memory/events.js';
 import type { BlockCopyIo } from '../journal/replay.js';
+import { Ev } from '../memory/events.js';
 import { type BlockIo, type DelayHooks, type EventSink, IoStatus } from '../platform/platform.js';
 import { Prng } from '../platform/prng.js';
+import { FaultyCopyIo, FaultyIo } from './faulty-io.js';
 import {
   CallbackKindNames,
   type CrashFault,
-  type FaultPlan,
   FaultCode,
-  type IoErrorFault,
+  type FaultPlan,
   faultsOfNode,
+  type IoErrorFault,
   isIoErrorFault,
 } from './model.js';
 
@@ -73,7 +74,16 @@ class ErrorState {
   constructor(f: IoErrorFault, index: number, seed: number) {
     this.index = index;
     this.code = FaultCode[f.kind];
-    this.mask = f.kind === 'jerr' ? OpJournal : f.kind === 'recovery-withdraw' ? OpReplay : f.op === 'w' ? OpInPlace : f.op === 'r' ? OpRead : OpInPlace | OpRead;
+    this.mask =
+      f.kind === 'jerr'
+        ? OpJournal
+        : f.kind === 'recovery-withdraw'
+          ? OpReplay
+          : f.op === 'w'
+            ? OpInPlace
+            : f.op === 'r'
+              ? OpRead
+              : OpInPlace | OpRead;
     this.atNs = (f.atMs ?? 0) * NS_PER_MS;
     this.k = f.after ?? 1;
     this.p = f.p;
@@ -92,7 +102,13 @@ class DelayState {
   readonly cbKind: number;
   acted = false;
 
-  constructor(index: number, code: number, w: { fromMs: number; toMs: number | null }, delayMs: number, cbKind: number) {
+  constructor(
+    index: number,
+    code: number,
+    w: { fromMs: number; toMs: number | null },
+    delayMs: number,
+    cbKind: number,
+  ) {
     this.index = index;
     this.code = code;
     this.fromNs = w.fromMs * NS_PER_MS;
@@ -141,7 +157,9 @@ export class FaultInjector implements DelayHooks {
       else if (f.kind === 'crash') this.crashes.push({ fault: f, index });
       else if (f.kind === 'slow') this.slows.push(new DelayState(index, FaultCode.slow, f, f.writeMs, -1));
       else if (f.kind === 'cbdelay') {
-        this.cbDelays.push(new DelayState(index, FaultCode.cbdelay, f, f.delayMs, f.cb === null ? -1 : CallbackKindNames[f.cb]));
+        this.cbDelays.push(
+          new DelayState(index, FaultCode.cbdelay, f, f.delayMs, f.cb === null ? -1 : CallbackKindNames[f.cb]),
+        );
       } else this.ackDelays.push(new DelayState(index, FaultCode.ackdelay, f, f.delayMs, -1));
     }
   }
@@ -153,7 +171,9 @@ export class FaultInjector implements DelayHooks {
 
   /** Whether any fault of the plan concerns this node. */
   get active(): boolean {
-    return this.errors.length + this.slows.length + this.cbDelays.length + this.ackDelays.length + this.crashes.length > 0;
+    return (
+      this.errors.length + this.slows.length + this.cbDelays.length + this.ackDelays.length + this.crashes.length > 0
+    );
   }
 
   /**
@@ -161,7 +181,8 @@ export class FaultInjector implements DelayHooks {
    * unfaulted node pays nothing. I/O issued in another node's name passes through untouched.
    */
   wrapIo(io: BlockIo): BlockIo {
-    if (this.errors.length === 0 && this.slows.length === 0 && this.crashes.every((c) => c.fault.after === null)) return io;
+    if (this.errors.length === 0 && this.slows.length === 0 && this.crashes.every((c) => c.fault.after === null))
+      return io;
     const copy = (io as Partial<BlockCopyIo>).copyBlock;
     return typeof copy === 'function' ? new FaultyCopyIo(this, io as BlockCopyIo) : new FaultyIo(this, io);
   }
@@ -299,46 +320,5 @@ export class FaultInjector implements DelayHooks {
       }
     }
     return delay;
-  }
-}
-
-/** The wrapped device: asks the injector before each I/O of its node, then passes it on. */
-class FaultyIo implements BlockIo {
-  protected readonly inj: FaultInjector;
-  protected readonly io: BlockIo;
-
-  constructor(inj: FaultInjector, io: BlockIo) {
-    this.inj = inj;
-    this.io = io;
-  }
-
-  read(node: number, blkno: number, dst: Uint8Array, dstOff: number): number {
-    if (node !== this.inj.node) return this.io.read(node, blkno, dst, dstOff);
-    const st = this.inj.beforeRead(blkno);
-    return st !== IoStatus.ok ? st : this.io.read(node, blkno, dst, dstOff);
-  }
-
-  write(node: number, blkno: number, src: Uint8Array, srcOff: number, journal: boolean): number {
-    if (node !== this.inj.node) return this.io.write(node, blkno, src, srcOff, journal);
-    // A failed write never reaches the disk: the block keeps its old contents.
-    const st = this.inj.beforeWrite(blkno, journal);
-    return st !== IoStatus.ok ? st : this.io.write(node, blkno, src, srcOff, journal);
-  }
-
-  lastWriteDelayNs(node: number): number {
-    const own = node === this.inj.node ? this.inj.lastDelayOfNodeNs() : 0;
-    return own + this.io.lastWriteDelayNs(node);
-  }
-}
-
-/** For a device with replay's one-pass copy: the copy is a read of src and a write of dst. */
-class FaultyCopyIo extends FaultyIo implements BlockCopyIo {
-  copyBlock(node: number, srcBlk: number, dstBlk: number, peek: Uint8Array, peekBytes: number): number {
-    const io = this.io as BlockCopyIo;
-    if (node !== this.inj.node) return io.copyBlock(node, srcBlk, dstBlk, peek, peekBytes);
-    const rd = this.inj.beforeRead(srcBlk);
-    if (rd !== IoStatus.ok) return rd;
-    const wr = this.inj.beforeWrite(dstBlk, false);
-    return wr !== IoStatus.ok ? wr : io.copyBlock(node, srcBlk, dstBlk, peek, peekBytes);
   }
 }

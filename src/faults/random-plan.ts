@@ -51,7 +51,14 @@ const drawCrash: Draw = (prng, node, durationMs) =>
     ? { kind: 'crash', node, atMs: timeIn(prng, durationMs, 0.1, 0.6), after: null }
     : { kind: 'crash', node, atMs: null, after: 1 + prng.below(64) };
 
-const drawRecoveryWithdraw: Draw = (prng, node) => ({ kind: 'recovery-withdraw', node, atMs: null, after: 1 + prng.below(4), p: null, sticky: true });
+const drawRecoveryWithdraw: Draw = (prng, node) => ({
+  kind: 'recovery-withdraw',
+  node,
+  atMs: null,
+  after: 1 + prng.below(4),
+  p: null,
+  sticky: true,
+});
 
 const drawSlow: Draw = (prng, node, durationMs) => {
   const fromMs = timeIn(prng, durationMs, 0, 0.5);
@@ -68,7 +75,13 @@ const drawCallbackDelay: Draw = (prng, node) => ({
   toMs: null,
 });
 
-const drawAckDelay: Draw = (prng, node) => ({ kind: 'ackdelay', node, delayMs: pick(prng, [50, 200, 1000]), fromMs: 0, toMs: null });
+const drawAckDelay: Draw = (prng, node) => ({
+  kind: 'ackdelay',
+  node,
+  delayMs: pick(prng, [50, 200, 1000]),
+  fromMs: 0,
+  toMs: null,
+});
 
 /**
  * Draw 1–3 faults for `nodes` nodes and a run of `durationMs` from `seed`. The same arguments
@@ -106,8 +119,9 @@ export function randomPlan(seed: number, nodes: number, durationMs: number): Fau
     } else if (r < 0.85) {
       faults.push(drawCallbackDelay(prng, prng.below(nodes), durationMs));
     } else {
-      // A late acknowledgement matters only on a node that withdraws: the trigger's.
-      faults.push(drawAckDelay(prng, triggerNode, durationMs));
+      // A late acknowledgement matters only on a node that withdraws (not one that crashes).
+      const withdrawing = faults.find((f) => f.kind === 'jerr' || f.kind === 'merr');
+      faults.push(drawAckDelay(prng, withdrawing?.node ?? prng.below(nodes), durationMs));
     }
   }
   return { faults };
