@@ -8,6 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { parseDuration } from './duration.js';
+import { formatFaultPlan, resolveFaultPlan } from '../faults/index.js';
 import { describeReceived, UsageError } from './errors.js';
 import { limits } from './limits.js';
 import { type Config, type Mode, Modes, type Workload, Workloads } from './types.js';
@@ -334,5 +335,10 @@ export function validateRunOptions(
     faults = rawFaults.trim();
     if (faults === 'none') faults = null;
   }
-  return { config: validateConfig(rest, opts), protocol, faults };
+  const config = validateConfig(rest, opts);
+  // Parse the plan now (a bad plan is a usage error) and keep its canonical text, so that
+  // `random` is printed and recorded as the plan it drew and a saved command reproduces it.
+  const plan = resolveFaultPlan(faults, { seed: config.seed, nodes: config.nodes, durationMs: config.durationMs });
+  faults = plan.faults.length === 0 ? null : formatFaultPlan(plan);
+  return { config, protocol, faults };
 }

@@ -11,4 +11,10 @@ export interface DrivenNode {
   onDoorbell(): void;
   /** True once the node has finished (unmounted, crashed or errored) and needs no more steps. */
   finished(): boolean;
+  /** When a crash fault will stop this node (Infinity if none is planned by time). */
+  crashDueAtNs(): number;
+  /** A crash fault is due now (by time or by log writes). */
+  crashDue(): boolean;
+  /** Stop the node dead: no process runs again (the sim driver's form of a crash). */
+  crash(): void;
 }

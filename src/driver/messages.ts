@@ -9,6 +9,8 @@ export interface NodeTask {
   readonly sab: SharedArrayBuffer;
   readonly config: Config;
   readonly protocol: string;
+  /** The fault plan's canonical text, or null. */
+  readonly faults: string | null;
   /** Time origin shared by all threads: performance.timeOrigin + now() at run start, in ms. */
   readonly epochMs: number;
 }

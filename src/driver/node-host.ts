@@ -9,6 +9,7 @@ import { ClusterNode } from '../node/node.js';
 import type { BlockIo } from '../platform/platform.js';
 import { makePlatform, versionCounter } from './platforms.js';
 import { protocolFor } from '../protocols/index.js';
+import { FaultInjector, faultsOfNode, parseFaultPlan } from '../faults/index.js';
 
 export interface HostOptions {
   readonly node: number;
@@ -19,11 +20,33 @@ export interface HostOptions {
   readonly io?: BlockIo;
   readonly ioCostNs: number;
   readonly protocol: string;
+  /** The run's fault plan (canonical text), or null. */
+  readonly faults: string | null;
 }
 
-export function hostNode(o: HostOptions): ClusterNode {
+export interface HostedNode {
+  readonly node: ClusterNode;
+  readonly injector: FaultInjector | null;
+}
+
+export function hostNode(o: HostOptions): HostedNode {
   const { mem, cfg, node } = o;
-  const platform = makePlatform({ node, seed: cfg.seed, mem, io: o.io ?? mem.disk, nowNs: o.nowNs, notify: o.notify });
+  const plan = o.faults === null ? null : parseFaultPlan(o.faults, cfg.nodes);
+  const inj =
+    plan !== null && faultsOfNode(plan, node).length > 0
+      ? new FaultInjector({ plan, node, seed: cfg.seed, nowNs: o.nowNs, journals: mem.layout.fs })
+      : null;
+  const base = o.io ?? mem.disk;
+  const platform = makePlatform({
+    node,
+    seed: cfg.seed,
+    mem,
+    io: inj !== null ? inj.wrapIo(base) : base,
+    nowNs: o.nowNs,
+    notify: o.notify,
+    delays: inj?.delayHooks() ?? null,
+  });
+  inj?.bindEvents(platform.events);
   const n = new ClusterNode({
     node,
     cfg,
@@ -39,6 +62,7 @@ export function hostNode(o: HostOptions): ClusterNode {
     ctl: mem.ctl,
     protocol: protocolFor(o.protocol),
   });
+  if (inj !== null) n.crashSchedule = { dueAtNs: () => inj.crashDueAtNs(), due: () => inj.crashDue() };
   n.start();
-  return n;
+  return { node: n, injector: inj };
 }

@@ -6,7 +6,7 @@ import { Ev } from '../memory/events.js';
 import type { EventRing } from '../memory/event-ring.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
 import { Ctl } from '../memory/slots.js';
-import type { BlockIo, EventSink, Platform } from '../platform/platform.js';
+import type { BlockIo, DelayHooks, EventSink, Platform } from '../platform/platform.js';
 import { Prng } from '../platform/prng.js';
 
 export interface PlatformParts {
@@ -16,6 +16,7 @@ export interface PlatformParts {
   readonly io: BlockIo;
   readonly nowNs: () => number;
   readonly notify: (i32: Int32Array, index: number) => void;
+  readonly delays?: DelayHooks | null;
 }
 
 /** Record committed versions in the shared table: the checker's ground truth (max, via CAS). */
@@ -54,6 +55,7 @@ export function makePlatform(parts: PlatformParts): Platform {
     notify: parts.notify,
     io: parts.io,
     events: new RingSink(ring, parts.node, parts.nowNs, parts.mem.versions),
+    ...(parts.delays != null ? { delays: parts.delays } : {}),
     log: () => {},
   };
 }

@@ -69,12 +69,16 @@ export class SimDriver {
       this.pollDoorbells();
       let total = 0;
       for (const n of nodes) {
+        if (n.crashDue()) n.crash();
         n.runner.expireTimers(this.clock.nowNs);
         total += n.runner.readyCount();
       }
       if (total === 0) {
         let next = Number.POSITIVE_INFINITY;
-        for (const n of nodes) next = Math.min(next, n.runner.nextWakeNs());
+        for (const n of nodes) {
+          next = Math.min(next, n.runner.nextWakeNs());
+          if (!n.finished()) next = Math.min(next, n.crashDueAtNs());
+        }
         if (nodes.every((n) => n.finished())) return { state: 'completed', steps: this.steps, clockNs: this.clock.nowNs };
         if (next === Number.POSITIVE_INFINITY) {
           return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: 'every process is blocked with no timer pending' };

@@ -34,7 +34,16 @@ export function runNodeTask(task: NodeTask): Uint8Array {
   const ring = mem.events[task.node] as EventRing;
   ring.onFull = waitForConsumer;
   const nowNs = () => (performance.timeOrigin + performance.now() - task.epochMs) * 1e6;
-  const node = hostNode({ node: task.node, cfg: task.config, mem, nowNs, notify: (i32, i) => void Atomics.notify(i32, i), ioCostNs: 0, protocol: task.protocol });
+  const { node } = hostNode({
+    node: task.node,
+    cfg: task.config,
+    mem,
+    nowNs,
+    notify: (i32, i) => void Atomics.notify(i32, i),
+    ioCostNs: 0,
+    protocol: task.protocol,
+    faults: task.faults,
+  });
   const cmdIndex = ctlNodeIndex(task.node, CtlNode.command);
   const phaseIndex = ctlNodeIndex(task.node, CtlNode.phase);
   const dlmRing = mem.dlm.ring(task.node);
@@ -44,7 +53,7 @@ export function runNodeTask(task: NodeTask): Uint8Array {
       nowNs,
       doorbell: dlmRing.i32,
       doorbellIndex: dlmRing.doorbellIndex,
-      crashRequested: () => Atomics.load(mem.ctl, cmdIndex) === NodeCommand.crash,
+      crashRequested: () => Atomics.load(mem.ctl, cmdIndex) === NodeCommand.crash || node.crashDue(),
     });
     const messages = node.core.messages;
     if (out.state === 'errored') {
@@ -52,6 +61,8 @@ export function runNodeTask(task: NodeTask): Uint8Array {
       const e = out.error instanceof Error ? out.error : new Error(String(out.error));
       result = { state: 'errored', node: task.node, process: out.process, error: { name: e.name, message: e.message, stack: e.stack ?? null }, messages };
     } else if (out.state === 'crashed') {
+      // The worker really stops here; the orchestrator has a survivor run DLM failure recovery.
+      node.core.log('node crashed (fault)');
       Atomics.store(mem.ctl, phaseIndex, NodePhase.crashed);
       result = { state: 'crashed', node: task.node, messages };
     } else {

@@ -233,10 +233,12 @@ export class NodeCore {
     this.stats[field] = (this.stats[field] ?? 0) + by;
   }
 
-  /** Sleep for the disk latency of the I/O just done (sim only; threads do real work). */
+  /** Sleep for the disk latency of the I/O just done (virtual in sim; slow-disk faults in both). */
   *ioWait(p: Proc): Generator<void, void, void> {
-    if (this.ioCostNs <= 0) return;
-    prepareSleep(p, this.platform.nowNs(), this.ioCostNs);
+    // The slow-disk fault reports extra latency for this node's last write.
+    const ns = this.ioCostNs + this.platform.io.lastWriteDelayNs(this.node);
+    if (ns <= 0) return;
+    prepareSleep(p, this.platform.nowNs(), ns);
     yield;
   }
 

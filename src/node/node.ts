@@ -13,6 +13,9 @@ import { prepareWait, type Proc } from './proc.js';
 import { controlLoop } from './recovery.js';
 import { workloadLoop } from './workload.js';
 
+/** Orchestrator → node control messages (CbKind.control, field a). */
+export const ControlCode = { peerFailed: 1 } as const;
+
 export interface ClusterNodeDeps extends NodeDeps {
   /** The cluster control words (slots.ts). */
   readonly ctl: Int32Array;
@@ -48,6 +51,25 @@ export class ClusterNode {
 
   finished(): boolean {
     return this.finishedFlag;
+  }
+
+  /** Set by the host when a fault plan may crash this node. */
+  crashSchedule: { dueAtNs(): number; due(): boolean } | null = null;
+
+  crashDueAtNs(): number {
+    return this.crashSchedule?.dueAtNs() ?? Number.POSITIVE_INFINITY;
+  }
+
+  crashDue(): boolean {
+    return !this.finishedFlag && (this.crashSchedule?.due() ?? false);
+  }
+
+  crash(): void {
+    this.setPhase(NodePhase.crashed);
+    this.core.stopped = true;
+    this.core.log('node crashed (fault)');
+    this.core.runner.killAll();
+    this.finishedFlag = true;
   }
 
   setPhase(phase: number): void {
@@ -164,8 +186,15 @@ export class ClusterNode {
   private *callbackProc(p: Proc): Generator<void, void, void> {
     const n = this.core;
     const rec = this.rec;
+    const delays = n.platform.delays;
     while (!n.stopped) {
-      while (this.ring.take(rec)) this.dispatch(rec[0] as number, rec[1] as number, rec[2] as number, rec[3] as number);
+      while (this.ring.take(rec)) {
+        const kind = rec[0] as number;
+        // A late delivery (fault plan) delays this record and, the ring being FIFO, all after it.
+        const delayNs = delays?.callbackDelayNs(n.node, kind) ?? 0;
+        if (delayNs > 0) yield* n.sleep(p, delayNs);
+        this.dispatch(kind, rec[1] as number, rec[2] as number, rec[3] as number);
+      }
       prepareWait(p, n.doorbellChannel, n.platform.nowNs(), 1e9);
       yield;
     }
@@ -196,6 +225,13 @@ export class ClusterNode {
         n.platform.events.emit(Ev.dlmRecovery, 3, a, 0, 0);
         n.controlDue = true;
         n.controlChannel.wakeAll();
+        break;
+      case CbKind.control:
+        if (a === ControlCode.peerFailed) {
+          // This survivor runs the DLM's failure recovery for a node that died.
+          n.log(`node ${b} failed; starting lockspace recovery`);
+          n.dlm.fail(b);
+        }
         break;
       default:
         break;

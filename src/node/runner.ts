@@ -90,7 +90,11 @@ export class NodeRunner {
    */
   resume(p: Proc): void {
     const body = p.body;
-    if (body === null || p.state !== ProcState.ready) return;
+    if (p.state !== ProcState.ready) return;
+    if (body === null) {
+      p.state = ProcState.done;
+      return;
+    }
     try {
       const r = body.next();
       if (r.done === true) {
@@ -103,6 +107,16 @@ export class NodeRunner {
       p.state = ProcState.errored;
       p.error = err;
       p.body = null;
+    }
+  }
+
+  /** The node died (a crash fault): every process stops where it is, as if the CPU stopped. */
+  killAll(): void {
+    for (const p of this.procs) {
+      p.channel?.remove(p);
+      p.channel = null;
+      p.body = null;
+      p.state = ProcState.done;
     }
   }
 

@@ -20,6 +20,8 @@ import { NODE_STAT_FIELDS, NodeStat } from '../memory/node-stats.js';
 import { Ctl, CtlNode, ctlNodeIndex, NodePhase, RunState } from '../memory/slots.js';
 import type { RunResult } from '../report/result.js';
 import { EventConsumer } from './consumer.js';
+import { CbKind } from '../dlm/api.js';
+import { ControlCode } from '../node/node.js';
 import { dumpLiveJournals, dumpJournals } from './dump.js';
 import { finishResult } from './finish.js';
 import { mkfsCluster } from './mkfs.js';
@@ -69,6 +71,34 @@ function advanceRunState(mem: ClusterMemory, cfg: Config): void {
   Atomics.store(mem.ctl, Ctl.runState, RunState.unmount);
 }
 
+/**
+ * A crashed node's DLM locks must go through failure recovery. The main thread takes no part
+ * in the lock manager: it asks the lowest surviving node to run it (CbKind.control).
+ */
+class CrashWatch {
+  private readonly handled: boolean[];
+  private readonly mem: ClusterMemory;
+  private readonly cfg: Config;
+  constructor(mem: ClusterMemory, cfg: Config) {
+    this.mem = mem;
+    this.cfg = cfg;
+    this.handled = new Array<boolean>(cfg.nodes).fill(false);
+  }
+  poll(): void {
+    for (let n = 0; n < this.cfg.nodes; n++) {
+      if (this.handled[n] || phaseOf(this.mem, n) !== NodePhase.crashed) continue;
+      for (let s = 0; s < this.cfg.nodes; s++) {
+        const ph = phaseOf(this.mem, s);
+        if (s !== n && (ph === NodePhase.mounted || ph === NodePhase.quiesced)) {
+          this.mem.dlm.ring(s).post(CbKind.control, ControlCode.peerFailed, n, 0);
+          this.handled[n] = true;
+          break;
+        }
+      }
+    }
+  }
+}
+
 function requestStop(mem: ClusterMemory): void {
   if (Atomics.load(mem.ctl, Ctl.runState) === RunState.running) Atomics.store(mem.ctl, Ctl.runState, RunState.stopWorkload);
 }
@@ -78,12 +108,19 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
   for (const ring of mem.events) ring.onFull = () => void consumer.drain();
   const nodes = [];
   for (let n = 0; n < cfg.nodes; n++) {
-    nodes.push(hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol }));
+    nodes.push(
+      hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol, faults: opts.faults })
+        .node,
+    );
   }
   const driver = new SimDriver(nodes, clock, { seed: cfg.seed, stepCostNs: SIM_STEP_NS, horizonNs: cfg.durationMs * 1e6, maxSteps: limits.simStepsMax });
+  const crashes = new CrashWatch(mem, cfg);
   driver.afterStep = () => {
     consumer.drain();
-    if ((driver.steps & 63) === 0) advanceRunState(mem, cfg);
+    if ((driver.steps & 63) === 0) {
+      crashes.poll();
+      advanceRunState(mem, cfg);
+    }
   };
   let out: SimOutcome;
   let lastProgress = performance.now();
@@ -142,7 +179,7 @@ async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOpt
   const tasks = [];
   for (let node = 0; node < cfg.nodes; node++) {
     tasks.push(
-      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, epochMs }).then(
+      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, epochMs }).then(
         (r) => {
           results[node] = r;
         },
@@ -155,8 +192,10 @@ async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOpt
   }
   let abortAt = 0;
   let lastProgress = 0;
+  const crashes = new CrashWatch(mem, cfg);
   const timer = setInterval(() => {
     consumer.drain();
+    crashes.poll();
     const now = performance.now();
     if (opts.signal?.aborted === true || results.some((r) => r !== null && r.state === 'errored')) {
       requestStop(mem);

@@ -1,0 +1,170 @@
+// Invariant I3, recovery freeze (reference §3.3, §4.8): while a node is in DLM recovery, no
+// holder without LM_FLAG_NOEXP may be granted on the strength of a DLM grant made during that
+// recovery — the DLM may already have handed out a dead node's locks before its journal was
+// replayed, and only the node's own freeze keeps it off those blocks.
+//
+// The window is derived from DLM events, never from DFL_BLOCK_LOCKS: it opens at
+// Ev.dlmRecovery prep (a=1) on the node and closes when the node has seen done (a=3) AND every
+// jid it was given by a slot event (a=2, jid in b) has since been replayed or found clean
+// (Ev.replayEnd / Ev.journalState clean for that jid, by any node). It also closes when the node
+// leaves the lockspace (Ev.lockspace a=2/3) or unmounts (Ev.mount a=0). A second prep inside an
+// open window re-arms done and keeps the jids still pending.
+//
+// Inside the window, Ev.dlmState on resource g that acquires or raises the DLM lock (new state
+// not UN, and not a downgrade from EX) marks g as "granted by the DLM during recovery". An
+// Ev.grant on g of a holder without NOEXP (flags & 0x4 = 0) is then a violation — unless a
+// NOEXP holder was granted on g since that DLM grant: like the kernel's gfs2_should_freeze, a
+// reply with at least one NOEXP waiter is not parked, and every compatible waiter rides on it.
+//
+// Deliberately not checked:
+// - grants served from a DLM lock the node already held before the window (a cached glock):
+//   the kernel grants those during recovery too, and they are safe, since a dead node cannot
+//   have held a conflicting lock while this one was held;
+// - downgrades (EX → SH/DF) during the window: the kernel parks them too, but using a lock
+//   the node already held exclusively cannot expose a dead node's blocks;
+// - whether prep was "ignored on a withdrawn node" (that is protocol state; a withdrawn node's
+//   gates stop its disk-glock promotions anyway);
+// - grants on glocks of a node whose window never closes because nobody ever checked a jid:
+//   they are still reported, and the liveness check names the journal nobody recovered.
+
+import { Ev } from '../memory/events.js';
+import type { CheckContext } from './context.js';
+import { F } from './context.js';
+import { describeFields } from './event-format.js';
+
+const NOEXP = 0x4;
+const LMSTATE_UN = 0;
+const LMSTATE_EX = 1;
+
+interface Window {
+  open: boolean;
+  done: boolean;
+  startNs: number;
+  /** Jids this node was told to recover and that nobody has replayed or found clean since. */
+  pending: Set<number>;
+  /** res → whether a NOEXP holder was granted since the DLM granted it during the window. */
+  raised: Map<number, boolean>;
+  /** res already reported in this window. */
+  reported: Set<number>;
+}
+
+export class RecoveryFreezeChecker {
+  private readonly ctx: CheckContext;
+  private readonly windows: Window[] = [];
+
+  constructor(ctx: CheckContext, nodes: number) {
+    this.ctx = ctx;
+    for (let n = 0; n < nodes; n++) this.windows.push({ open: false, done: false, startNs: 0, pending: new Set(), raised: new Map(), reported: new Set() });
+  }
+
+  observe(rec: Float64Array, off: number): void {
+    const kind = rec[off + F.kind] as number;
+    const node = rec[off + F.node] as number;
+    const a = rec[off + F.a] as number;
+    const b = rec[off + F.b] as number;
+    const w = this.windows[node];
+    switch (kind) {
+      case Ev.dlmRecovery:
+        if (w !== undefined) this.onRecovery(node, w, a, b, rec[off + F.time] as number);
+        break;
+      case Ev.replayEnd:
+        this.jidRecovered(a);
+        break;
+      case Ev.journalState:
+        if (b === 1) this.jidRecovered(a);
+        break;
+      case Ev.lockspace:
+        if (w !== undefined && (a === 2 || a === 3)) this.close(w);
+        break;
+      case Ev.mount:
+        if (w !== undefined && a === 0) this.close(w);
+        break;
+      case Ev.dlmState: {
+        if (w === undefined || !w.open) break;
+        const next = rec[off + F.c] as number;
+        if (next === LMSTATE_UN) w.raised.delete(a);
+        else if (next !== b && b !== LMSTATE_EX) w.raised.set(a, false);
+        break;
+      }
+      case Ev.grant:
+        if (w !== undefined && w.open) this.onGrant(node, w, a, b, rec[off + F.c] as number, rec[off + F.time] as number);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onRecovery(node: number, w: Window, phase: number, jid: number, timeNs: number): void {
+    if (phase === 1) {
+      if (!w.open) {
+        w.open = true;
+        w.startNs = timeNs;
+        w.pending.clear();
+        w.raised.clear();
+        w.reported.clear();
+      }
+      w.done = false;
+    } else if (phase === 2) {
+      // A node never recovers its own journal through recover_slot (it is the one being
+      // recovered for, or the slot is stale); only other jids hold its window open.
+      if (w.open && jid !== node) w.pending.add(jid);
+    } else if (phase === 3) {
+      w.done = true;
+      if (w.pending.size === 0) this.close(w);
+    }
+  }
+
+  private jidRecovered(jid: number): void {
+    for (const w of this.windows) {
+      if (!w.open || !w.pending.delete(jid)) continue;
+      if (w.done && w.pending.size === 0) this.close(w);
+    }
+  }
+
+  private close(w: Window): void {
+    w.open = false;
+    w.done = false;
+    w.pending.clear();
+    w.raised.clear();
+    w.reported.clear();
+  }
+
+  private onGrant(node: number, w: Window, res: number, state: number, flags: number, timeNs: number): void {
+    const noexpSeen = w.raised.get(res);
+    if (noexpSeen === undefined || state === LMSTATE_UN) return;
+    if ((flags & NOEXP) !== 0) {
+      w.raised.set(res, true);
+      return;
+    }
+    if (noexpSeen || w.reported.has(res)) return;
+    w.reported.add(res);
+    const { sink, glockName, nodeTrails } = this.ctx;
+    if (!sink.wants('I3')) {
+      sink.count('I3');
+      return;
+    }
+    const pending = [...w.pending];
+    const why = !w.done ? 'recovery not done yet' : `jid(s) ${pending.join(', ')} not yet replayed or found clean`;
+    const stateName = ['UN', 'EX', 'DF', 'SH'][state] ?? `state ${state}`;
+    sink.add({
+      invariant: 'I3',
+      detail:
+        `node ${node} granted a holder without NOEXP (flags 0x${flags.toString(16)}) ${glockName(res)} ${stateName} ` +
+        `on a DLM grant made during DLM recovery (${why}; recovery began at ${(w.startNs / 1e6).toFixed(6)}ms)`,
+      nodes: [node, ...pending],
+      glock: glockName(res),
+      timeNs,
+      trail: [...nodeTrails.lines(node, glockName), describeFields(timeNs, Ev.grant, node, res, state, flags, 0, glockName)],
+      pendingJids: pending,
+    });
+  }
+
+  /** Nodes whose recovery window is still open (for the report and tests). */
+  openWindows(): { node: number; done: boolean; pendingJids: number[]; startNs: number }[] {
+    const out: { node: number; done: boolean; pendingJids: number[]; startNs: number }[] = [];
+    this.windows.forEach((w, node) => {
+      if (w.open) out.push({ node, done: w.done, pendingJids: [...w.pending], startNs: w.startNs });
+    });
+    return out;
+  }
+}
