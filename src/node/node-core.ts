@@ -204,6 +204,7 @@ export class NodeCore {
     this.readOnly = true;
     this.platform.events.emit(Ev.withdraw, WithdrawPhase.error, this.node, err, 0);
     this.log(`fatal: I/O error (${err}); withdraw pending`);
+    if (process.env.GFS2_DEBUG) console.error(new Error(`node ${this.node} fatal ${err}`).stack);
   }
 
   /** gfs2_withdraw() from process `p` (the first caller withdraws; later ones are secondary). */

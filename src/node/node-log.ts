@@ -156,6 +156,10 @@ export class NodeLog {
     if (st < 0) return this.dead(st);
     st = this.log.unmount();
     if (st < 0) return this.dead(st);
+    // Everything is in place and the head says UNMOUNT: nothing can be replayed, so the glocks
+    // that still leave this node have nothing to write back or revoke.
+    this.loggedByGlock.clear();
+    this.glockOfBlock.clear();
     return 0;
   }
 
