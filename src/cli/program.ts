@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
+import { registerScenarioCommand } from './commands/scenario.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';
@@ -54,6 +55,7 @@ Exit codes:
 Durations are written 500ms, 30s, 5m, 1h30m.`,
     );
   registerRunCommand(program, ctx);
+  registerScenarioCommand(program, ctx, (c) => configureCommand(c, ctx));
   return program;
 }
 

@@ -11,6 +11,8 @@ export interface NodeTask {
   readonly protocol: string;
   /** The fault plan's canonical text, or null. */
   readonly faults: string | null;
+  /** A scenario's name, or null for the random workload. */
+  readonly scenario: string | null;
   /** Time origin shared by all threads: performance.timeOrigin + now() at run start, in ms. */
   readonly epochMs: number;
 }

@@ -9,6 +9,7 @@ import { ClusterNode } from '../node/node.js';
 import type { BlockIo } from '../platform/platform.js';
 import { makePlatform, versionCounter } from './platforms.js';
 import { protocolFor } from '../protocols/index.js';
+import { scenarioByName } from '../scenarios/index.js';
 import { FaultInjector, faultsOfNode, parseFaultPlan } from '../faults/index.js';
 
 export interface HostOptions {
@@ -22,6 +23,8 @@ export interface HostOptions {
   readonly protocol: string;
   /** The run's fault plan (canonical text), or null. */
   readonly faults: string | null;
+  /** A scenario's name: its scripts replace the random workload. */
+  readonly scenario: string | null;
 }
 
 export interface HostedNode {
@@ -61,6 +64,7 @@ export function hostNode(o: HostOptions): HostedNode {
     ioCostNs: o.ioCostNs,
     ctl: mem.ctl,
     protocol: protocolFor(o.protocol),
+    scripts: o.scenario === null ? null : scenarioByName(o.scenario).scripts(node),
   });
   if (inj !== null) n.crashSchedule = { dueAtNs: () => inj.crashDueAtNs(), due: () => inj.crashDue() };
   n.start();

@@ -43,6 +43,7 @@ export function runNodeTask(task: NodeTask): Uint8Array {
     ioCostNs: 0,
     protocol: task.protocol,
     faults: task.faults,
+    scenario: task.scenario,
   });
   const cmdIndex = ctlNodeIndex(task.node, CtlNode.command);
   const phaseIndex = ctlNodeIndex(task.node, CtlNode.phase);

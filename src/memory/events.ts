@@ -71,6 +71,8 @@ export const WithdrawPhase = {
   lockspaceReleased: 10,
   secondaryWaitStart: 11,
   secondaryWaitEnd: 12,
+  /** SDF_WITHDRAW_RECOVERY cleared (601ef0d5 step 9): the S6 window opens. */
+  recoveryCleared: 13,
 } as const;
 
 export type EventKind = (typeof Ev)[keyof typeof Ev];

@@ -16,9 +16,14 @@ import { workloadLoop } from './workload.js';
 /** Orchestrator → node control messages (CbKind.control, field a). */
 export const ControlCode = { peerFailed: 1 } as const;
 
+/** A scripted workload process (scenarios): runs instead of the random workload. */
+export type WorkloadScript = (n: NodeCore, p: Proc, rnd: () => number) => Generator<void, void, void>;
+
 export interface ClusterNodeDeps extends NodeDeps {
   /** The cluster control words (slots.ts). */
   readonly ctl: Int32Array;
+  /** Scripts replacing the random workload on the first mount (scenarios); null = random workload. */
+  readonly scripts: readonly WorkloadScript[] | null;
 }
 
 export class ClusterNode {
@@ -89,8 +94,12 @@ export class ClusterNode {
     r.spawn('glock_workqueue', (p) => n.glocks.workLoop(p));
   }
 
+  /** Mounts so far (a remount is the second). */
+  private mounts = 0;
+
   private *mainProc(p: Proc): Generator<void, void, void> {
     const n = this.core;
+    this.mounts++;
     this.setPhase(NodePhase.mounting);
     const st = yield* mountNode(n, p);
     if (st !== 0) throw new Error(`node ${n.node}: mount failed with status ${st}`);
@@ -99,11 +108,20 @@ export class ClusterNode {
     n.runner.spawn('gfs2_logd', (q) => logdLoop(n, q));
     n.runner.spawn('gfs2_control', (q) => controlLoop(n, q));
     const workers: Proc[] = [];
-    for (let i = 0; i < n.cfg.processes; i++) {
-      workers.push(n.runner.spawn(`workload/${i}`, (q) => workloadLoop(n, q, () => this.workloadShouldStop(), this.ctl)));
+    const scripts = this.deps.scripts;
+    if (scripts === null) {
+      for (let i = 0; i < n.cfg.processes; i++) {
+        workers.push(n.runner.spawn(`workload/${i}`, (q) => workloadLoop(n, q, () => this.workloadShouldStop(), this.ctl)));
+      }
+    } else if (this.mounts === 1) {
+      const rnd = () => n.platform.random();
+      scripts.forEach((script, i) => workers.push(n.runner.spawn(`script/${i}`, (q) => script(n, q, rnd))));
     }
-    // Wait for the workload to finish, then quiesce: the journals now hold a crash image.
-    while (workers.some((w) => w.body !== null)) yield* n.sleep(p, n.jiffiesNs(1) + 1000);
+    // Wait for the workload (and, for scripts, the run's duration), then quiesce: the
+    // journals now hold a crash image.
+    while (workers.some((w) => w.body !== null) || (scripts !== null && !this.workloadShouldStop())) {
+      yield* n.sleep(p, n.jiffiesNs(1) + 1000);
+    }
     n.workloadStopped = true;
     if (n.isWithdrawn()) {
       yield* this.finishWithdrawn(p);

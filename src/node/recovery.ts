@@ -95,8 +95,12 @@ export function* controlLoop(n: NodeCore, p: Proc): Generator<void, void, void> 
     let gaveUp = false;
     for (const jid of [...n.recoverJids].sort((a, b) => a - b)) {
       const res = yield* recoverJournal(n, p, jid);
-      if (res === RecoveryResult.success) n.recoverJids.delete(jid);
-      else if (res === RecoveryResult.gaveup) gaveUp = true;
+      if (res === RecoveryResult.gaveup && n.dlm.membership(jid)) {
+        // The owner has rejoined the lockspace: it recovers its own journal at mount, and it
+        // holds the journal glock from then on (the control LVB tells the kernel the same).
+        n.log(`jid=${jid}: owner has remounted; leaving its journal to it`);
+        n.recoverJids.delete(jid);
+      } else if (res === RecoveryResult.gaveup) gaveUp = true;
       else n.recoverJids.delete(jid);
     }
     if (gaveUp) {

@@ -14,6 +14,7 @@ import { collectEnv, type LogMessage, type NodeResult, type RunResult, SCHEMA_VE
 import { type LatencySummary, summarize } from '../stats/histogram.js';
 import type { EventConsumer } from './consumer.js';
 import type { DriveOutcome } from './run.js';
+import type { WithdrawTimelines } from './timeline.js';
 
 export interface FinishInput {
   readonly mem: ClusterMemory;
@@ -21,6 +22,7 @@ export interface FinishInput {
   readonly opts: RunClusterOptions;
   readonly drive: DriveOutcome;
   readonly consumer: EventConsumer;
+  readonly timelines: WithdrawTimelines;
   readonly startedAt: string;
   readonly wallMs: number;
 }
@@ -114,5 +116,6 @@ export function finishResult(f: FinishInput): RunResult {
     checker: { ok: violations.length === 0, checked, violations },
     latency,
     messages,
+    withdraws: f.timelines.records(),
   };
 }

@@ -25,6 +25,7 @@ import { ControlCode } from '../node/node.js';
 import { dumpLiveJournals, dumpJournals } from './dump.js';
 import { finishResult } from './finish.js';
 import { mkfsCluster } from './mkfs.js';
+import { WithdrawTimelines } from './timeline.js';
 
 /** Virtual cost of one scheduling step and of one batch of disk I/O in the simulator. */
 const SIM_STEP_NS = 1_000;
@@ -109,7 +110,7 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
   const nodes = [];
   for (let n = 0; n < cfg.nodes; n++) {
     nodes.push(
-      hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol, faults: opts.faults })
+      hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null })
         .node,
     );
   }
@@ -179,7 +180,7 @@ async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOpt
   const tasks = [];
   for (let node = 0; node < cfg.nodes; node++) {
     tasks.push(
-      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, epochMs }).then(
+      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null, epochMs }).then(
         (r) => {
           results[node] = r;
         },
@@ -236,7 +237,9 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
   Atomics.store(mem.ctl, Ctl.opsBudget, config.ops);
   const hash = new HistoryHash();
   const consumer = new EventConsumer(mem.events, config.mode === 'sim' ? hash : null);
+  const timelines = new WithdrawTimelines();
+  consumer.observers.push((rec, off) => timelines.observe(rec, off));
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
-  return finishResult({ mem, config, opts, drive, consumer, startedAt, wallMs: performance.now() - t0 });
+  return finishResult({ mem, config, opts, drive, consumer, timelines, startedAt, wallMs: performance.now() - t0 });
 }

@@ -98,7 +98,10 @@ export class ForceWithdraw implements WithdrawProtocol {
     // Back to SH on the live lock, as every mounted node holds it.
     const s = yield* acquire(n.ctx, p, h.live, live, LmState.sh, HolderFlag.noexp | HolderFlag.exact | HolderFlag.nocache);
     if (s !== 0) n.log(`error ${s} re-acquiring the live lock SH`);
-    if (!this.o.lateClear) n.sdf &= ~Sdf.withdrawRecovery; // step 9: the S6 window opens here
+    if (!this.o.lateClear) {
+      n.sdf &= ~Sdf.withdrawRecovery; // step 9: the S6 window opens here
+      phase(n, WithdrawPhase.recoveryCleared, n.node);
+    }
     let clean = false;
     for (let i = 0; i < CLEAN_TRIES && !clean; i++) {
       clean = (yield* checkJournalClean(n, p, n.node)) === 1;
@@ -113,7 +116,10 @@ export class ForceWithdraw implements WithdrawProtocol {
     } else {
       n.log(`Journal recovery skipped for ${n.node} until next mount.`);
     }
-    if (this.o.lateClear) n.sdf &= ~Sdf.withdrawRecovery;
+    if (this.o.lateClear) {
+      n.sdf &= ~Sdf.withdrawRecovery;
+      phase(n, WithdrawPhase.recoveryCleared, n.node);
+    }
     n.log(`Glock dequeues delayed: ${n.dqsHeld}`);
     phase(n, WithdrawPhase.dequeuesReleased, n.node, n.dqsHeld);
     n.dqsHeld = 0;

@@ -27,6 +27,8 @@ import type { CliContext } from '../program.js';
 export interface RunClusterOptions {
   readonly protocol: string;
   readonly faults: string | null;
+  /** Run a scenario's scripts instead of the random workload. */
+  readonly scenario?: string;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
 }

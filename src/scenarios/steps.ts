@@ -1,0 +1,66 @@
+// Building blocks of scenario scripts: the file operations the random workload uses, with a
+// chosen slot, plus sleeps, explicit log flushes, write-back, and holding an rgrp glock across
+// a step (what S2's second process does).
+
+import { BlockState } from '../disk/rgrp-format.js';
+import { Holder } from '../glock/holder.js';
+import { doOp, type OpHolders } from '../node/file-ops.js';
+import type { NodeCore } from '../node/node-core.js';
+import { acquire, addRgrpToTrans, EX, loadRgrp, release, rgrpGlock } from '../node/op-locks.js';
+import type { Proc } from '../node/proc.js';
+import { Op } from '../node/workload-mix.js';
+
+export function holdersFor(p: Proc): OpHolders {
+  return { dir: new Holder(`${p.name} dir`), inode: new Holder(`${p.name} inode`), rgrp: new Holder(`${p.name} rgrp`), fresh: new Holder(`${p.name} new`) };
+}
+
+/** Sleep until virtual/real time `ms` (no-op if already past). */
+export function* until(n: NodeCore, p: Proc, ms: number): Generator<void, void, void> {
+  const dt = ms * 1e6 - n.platform.nowNs();
+  if (dt > 0) yield* n.sleep(p, dt);
+}
+
+export function* op(n: NodeCore, p: Proc, h: OpHolders, kind: keyof typeof Op, slot: number): Generator<void, number, void> {
+  if (n.readOnly) return -30;
+  return yield* doOp(n.ctx, p, h, Op[kind], slot);
+}
+
+/** Commit the in-core log now (gfs2_log_flush); a failed journal write withdraws this process. */
+export function* flush(n: NodeCore, p: Proc): Generator<void, number, void> {
+  const st = n.journal.flush();
+  if (st < 0) yield* n.withdraw(p, st);
+  else yield* n.ioWait(p);
+  return st;
+}
+
+/** Write every logged block in place (the log daemon's AIL flush). */
+export function* writeBackAll(n: NodeCore, p: Proc): Generator<void, void, void> {
+  const st = n.journal.writeBack(Number.MAX_SAFE_INTEGER);
+  if (st < 0) yield* n.withdraw(p, st);
+  else yield* n.ioWait(p);
+}
+
+/**
+ * Take rgrp `index` EX, allocate one block in it and commit: the rgrp's header and bitmap are
+ * now logged in our journal. The holder stays granted (the caller releases it later).
+ */
+export function* holdRgrpAfterAlloc(n: NodeCore, p: Proc, h: Holder, index: number): Generator<void, number, void> {
+  const gl = rgrpGlock(n.ctx, index);
+  const r = yield* acquire(n.ctx, p, h, gl, EX, 0);
+  if (r !== 0) return r;
+  const rg = loadRgrp(n.ctx, index);
+  if (typeof rg === 'number') return rg;
+  const blk = rg.alloc(BlockState.used, 0);
+  if (blk < 0) return blk;
+  addRgrpToTrans(n.ctx, rg, gl.res);
+  return yield* flush(n, p);
+}
+
+/** The next step of a process that holds glocks: gfs2_trans_begin fails once the fs is read-only. */
+export function* nextStepOrWithdraw(n: NodeCore, p: Proc): Generator<void, boolean, void> {
+  if (!n.readOnly) return true;
+  yield* n.withdraw(p, -30);
+  return false;
+}
+
+export { release };
