@@ -41,8 +41,6 @@ export function* mountNode(n: NodeCore, p: Proc): Generator<void, number, void> 
   if (r !== 0) return r;
   r = yield* acquire(n.ctx, p, h.journal, n.glocks.get(GlockType.journal, n.node), LmState.ex, noexp);
   if (r !== 0) return r;
-  r = yield* acquire(n.ctx, p, h.freeze, n.glocks.get(GlockType.nondisk, LockNumber.freeze), LmState.sh, noexp);
-  if (r !== 0) return r;
   let st = n.journal.log.mount();
   if (st === JournalStatus.dirty) {
     // Our own journal is dirty (we crashed or withdrew earlier): replay it before writing.
@@ -52,6 +50,9 @@ export function* mountNode(n: NodeCore, p: Proc): Generator<void, number, void> 
     st = n.journal.log.mount();
   }
   if (st !== JournalStatus.ok) return st;
+  // Taken after our own recovery, which takes the freeze glock itself (in this process).
+  r = yield* acquire(n.ctx, p, h.freeze, n.glocks.get(GlockType.nondisk, LockNumber.freeze), LmState.sh, noexp);
+  if (r !== 0) return r;
   n.log(`jid=${n.node}, first mounter: ${n.node === 0 ? 1 : 0}`);
   n.log(`jid=${n.node}: Journal head lookup complete`);
   yield* release(n.ctx, p, h.mount);
