@@ -49,7 +49,18 @@ export class TrailTable {
     for (let i = r.count - n; i < r.count; i++) {
       const o = (i % this.depth) * TRAIL_FIELDS;
       const b = r.buf;
-      out.push(describeFields(b[o] as number, b[o + 1] as number, b[o + 2] as number, b[o + 3] as number, b[o + 4] as number, b[o + 5] as number, b[o + 6] as number, gl));
+      out.push(
+        describeFields(
+          b[o] as number,
+          b[o + 1] as number,
+          b[o + 2] as number,
+          b[o + 3] as number,
+          b[o + 4] as number,
+          b[o + 5] as number,
+          b[o + 6] as number,
+          gl,
+        ),
+      );
     }
     return out;
   }

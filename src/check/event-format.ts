@@ -4,7 +4,9 @@
 import { Ev } from '../memory/events.js';
 
 /** Kind code → name (the keys of Ev). */
-export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(Ev).map(([name, code]) => [code, name]));
+export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(Ev).map(([name, code]) => [code, name]),
+);
 
 /** Writes in place by source code (Ev.writeInPlace c). */
 export const WriteSource = { writeBack: 0, replay: 1, other: 2 } as const;
@@ -70,7 +72,16 @@ function fields(kind: number, a: number, b: number, c: number, d: number, gl: Gl
 }
 
 /** `12.345678ms n1 logBlock blk=100 ver=3 at journal 7`. */
-export function describeFields(timeNs: number, kind: number, node: number, a: number, b: number, c: number, d: number, gl: GlockNameResolver): string {
+export function describeFields(
+  timeNs: number,
+  kind: number,
+  node: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  gl: GlockNameResolver,
+): string {
   const name = EVENT_KIND_NAMES[kind] ?? `kind${kind}`;
   return `${(timeNs / 1e6).toFixed(6)}ms n${node} ${name} ${fields(kind, a, b, c, d, gl)}`;
 }

@@ -124,7 +124,9 @@ export class LivenessChecker {
     this.add({
       invariant: 'liveness',
       check: 'wait-timeout',
-      detail: `node ${node}: ${what}${gl !== undefined ? ` on ${gl}` : ''} timed out after ${(waitedNs / 1e6).toFixed(3)}ms (-110)`,
+      detail: Number.isFinite(waitedNs)
+        ? `node ${node}: ${what}${gl !== undefined ? ` on ${gl}` : ''} timed out after ${(waitedNs / 1e6).toFixed(3)}ms (-110)`
+        : `node ${node}: ${what} (a wait that timed out)`,
       nodes: [node],
       timeNs,
       ...(gl !== undefined ? { glock: gl } : {}),
@@ -132,7 +134,13 @@ export class LivenessChecker {
   }
 
   /** End-of-run checks. */
-  finish(endNs: number, nodes: readonly NodeEndState[], journals: readonly JournalCleanness[], faultsStopped: boolean, leftForRemount: readonly number[]): void {
+  finish(
+    endNs: number,
+    nodes: readonly NodeEndState[],
+    journals: readonly JournalCleanness[],
+    faultsStopped: boolean,
+    leftForRemount: readonly number[],
+  ): void {
     if (Number.isFinite(this.waitLimitNs)) this.scanCallbacks(endNs);
     if (!faultsStopped) return;
     const clean = new Map<number, boolean>();

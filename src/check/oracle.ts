@@ -157,6 +157,17 @@ export class Oracle {
     this.live.reportWaitTimeout(node, res, waitedNs, timeNs, what);
   }
 
+  /**
+   * Feed a node's kernel-style log line; a wait the glock layer ended with -110 (ETIMEDOUT,
+   * e.g. "workload: operation 4 on slot 5 failed with -110") becomes a liveness violation.
+   * Returns whether the line was one.
+   */
+  noteLogMessage(node: number, timeNs: number, text: string): boolean {
+    if (!/(^|[^0-9])-110([^0-9]|$)/.test(text)) return false;
+    this.live.reportWaitTimeout(node, -1, Number.NaN, timeNs, text.replace(/^gfs2: fsid=[^:]*:[^:]*: /, ''));
+    return true;
+  }
+
   /** Violations found so far (for the progress line). */
   get violationCount(): number {
     return this.ctx.sink.total;
@@ -173,7 +184,13 @@ export class Oracle {
     this.reorder.flush();
     const ctx = this.ctx;
     this.durability = checkDurability(diskBytes, this.opts.blockSize, ctx.facts, journals, ctx.sink, ctx.glockName);
-    this.live.finish(facts.endNs ?? this.newestNs, facts.nodes ?? [], journals, facts.faultsStopped ?? true, facts.leftForRemount ?? []);
+    this.live.finish(
+      facts.endNs ?? this.newestNs,
+      facts.nodes ?? [],
+      journals,
+      facts.faultsStopped ?? true,
+      facts.leftForRemount ?? [],
+    );
     return [...ctx.sink.list()];
   }
 

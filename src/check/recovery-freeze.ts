@@ -6,7 +6,12 @@
 // The window is derived from DLM events, never from DFL_BLOCK_LOCKS: it opens at
 // Ev.dlmRecovery prep (a=1) on the node and closes when the node has seen done (a=3) AND every
 // jid it was given by a slot event (a=2, jid in b) has since been replayed or found clean
-// (Ev.replayEnd / Ev.journalState clean for that jid, by any node). It also closes when the node
+// (Ev.replayEnd / Ev.journalState clean for that jid, by any node). A slot for a jid that some
+// node already replayed or found clean after the jid's owner last mounted does not hold the
+// window open: survivors learn of each other's recoveries through the control lock's LVB, so
+// the last one to get its slot may legitimately find nothing left to do (a journal cannot be
+// replayed while its owner is mounted and holds its journal glock, so such a replay is one of
+// this failure's). It also closes when the node
 // leaves the lockspace (Ev.lockspace a=2/3) or unmounts (Ev.mount a=0). A second prep inside an
 // open window re-arms done and keeps the jids still pending.
 //
@@ -51,10 +56,23 @@ interface Window {
 export class RecoveryFreezeChecker {
   private readonly ctx: CheckContext;
   private readonly windows: Window[] = [];
+  /** Per node: observation ordinal of its last mount (a=1), -1 if none. */
+  private readonly mountOrd: number[] = [];
+  /** Per jid: observation ordinal of its last replayEnd / found-clean. */
+  private readonly recoveredOrd = new Map<number, number>();
 
   constructor(ctx: CheckContext, nodes: number) {
     this.ctx = ctx;
-    for (let n = 0; n < nodes; n++) this.windows.push({ open: false, done: false, startNs: 0, pending: new Set(), raised: new Map(), reported: new Set() });
+    for (let n = 0; n < nodes; n++) this.mountOrd.push(-1);
+    for (let n = 0; n < nodes; n++)
+      this.windows.push({
+        open: false,
+        done: false,
+        startNs: 0,
+        pending: new Set(),
+        raised: new Map(),
+        reported: new Set(),
+      });
   }
 
   observe(rec: Float64Array, off: number): void {
@@ -78,6 +96,7 @@ export class RecoveryFreezeChecker {
         break;
       case Ev.mount:
         if (w !== undefined && a === 0) this.close(w);
+        if (a === 1 && node < this.mountOrd.length) this.mountOrd[node] = this.ctx.ord;
         break;
       case Ev.dlmState: {
         if (w === undefined || !w.open) break;
@@ -87,7 +106,7 @@ export class RecoveryFreezeChecker {
         break;
       }
       case Ev.grant:
-        if (w !== undefined && w.open) this.onGrant(node, w, a, b, rec[off + F.c] as number, rec[off + F.time] as number);
+        if (w?.open === true) this.onGrant(node, w, a, b, rec[off + F.c] as number, rec[off + F.time] as number);
         break;
       default:
         break;
@@ -107,7 +126,8 @@ export class RecoveryFreezeChecker {
     } else if (phase === 2) {
       // A node never recovers its own journal through recover_slot (it is the one being
       // recovered for, or the slot is stale); only other jids hold its window open.
-      if (w.open && jid !== node) w.pending.add(jid);
+      const recovered = this.recoveredOrd.get(jid) ?? -1;
+      if (w.open && jid !== node && !(recovered > (this.mountOrd[jid] ?? -1))) w.pending.add(jid);
     } else if (phase === 3) {
       w.done = true;
       if (w.pending.size === 0) this.close(w);
@@ -115,6 +135,7 @@ export class RecoveryFreezeChecker {
   }
 
   private jidRecovered(jid: number): void {
+    this.recoveredOrd.set(jid, this.ctx.ord);
     for (const w of this.windows) {
       if (!w.open || !w.pending.delete(jid)) continue;
       if (w.done && w.pending.size === 0) this.close(w);
@@ -154,7 +175,10 @@ export class RecoveryFreezeChecker {
       nodes: [node, ...pending],
       glock: glockName(res),
       timeNs,
-      trail: [...nodeTrails.lines(node, glockName), describeFields(timeNs, Ev.grant, node, res, state, flags, 0, glockName)],
+      trail: [
+        ...nodeTrails.lines(node, glockName),
+        describeFields(timeNs, Ev.grant, node, res, state, flags, 0, glockName),
+      ],
       pendingJids: pending,
     });
   }

@@ -29,7 +29,8 @@ export class ReorderBuffer {
 
   constructor(nodes: number, windowNs: number, visit: RecordVisitor, capacity: number = REORDER_CAPACITY_DEFAULT) {
     if (!(windowNs >= 0)) throw new RangeError(`reorder window: expected ns ≥ 0, received ${windowNs}`);
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`reorder capacity: expected an integer ≥ 1, received ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`reorder capacity: expected an integer ≥ 1, received ${capacity}`);
     this.windowNs = windowNs;
     this.capacity = capacity;
     this.visit = visit;

@@ -92,7 +92,14 @@ export class StaleVersionChecker {
       const max = facts.committedMax(blk);
       if (version < max && !facts.freedSinceCommit(blk)) {
         const f = facts.at(blk);
-        this.report(blk, `write-back by node ${node} put version ${version} of block ${blk} in place, but node ${f.committedBy} had committed version ${max}`, { written: version, committed: max }, [node, f.committedBy], timeNs, 'stale-write-back');
+        this.report(
+          blk,
+          `write-back by node ${node} put version ${version} of block ${blk} in place, but node ${f.committedBy} had committed version ${max}`,
+          { written: version, committed: max },
+          [node, f.committedBy],
+          timeNs,
+          'stale-write-back',
+        );
       }
     }
     facts.noteWrite(blk, node, version, source, timeNs);
@@ -108,7 +115,15 @@ export class StaleVersionChecker {
       const detail =
         `replay of journal ${jid} by node ${node} left version ${w.version} of block ${blk} in place, ` +
         `below version ${w.committedMax} committed by node ${w.committedBy} (no later copy or revoke in journal ${jid} covered it)`;
-      this.report(blk, detail, { written: w.version, committed: w.committedMax }, [node, jid, w.committedBy], w.timeNs, 'stale-replay', { jid, replayEndNs: timeNs });
+      this.report(
+        blk,
+        detail,
+        { written: w.version, committed: w.committedMax },
+        [node, jid, w.committedBy],
+        w.timeNs,
+        'stale-replay',
+        { jid, replayEndNs: timeNs },
+      );
     }
   }
 
@@ -122,12 +137,28 @@ export class StaleVersionChecker {
           ? `; the disk's copy was last written by node ${f.lastWriteNode} (${sourceName(f.lastWriteSource)} of version ${f.lastWriteVersion} at ${(f.lastWriteNs / 1e6).toFixed(6)}ms)`
           : '; no in-place write of a newer version was seen';
       const detail = `stale read: node ${node} read version ${version} of block ${blk}, but node ${f.committedBy} had committed version ${max}${by}`;
-      this.report(blk, detail, { read: version, committed: max }, [node, f.committedBy], timeNs, 'stale-read', res >= 0 ? { res } : {});
+      this.report(
+        blk,
+        detail,
+        { read: version, committed: max },
+        [node, f.committedBy],
+        timeNs,
+        'stale-read',
+        res >= 0 ? { res } : {},
+      );
     }
     facts.noteRead(blk, res);
   }
 
-  private report(blk: number, detail: string, versions: Record<string, number>, nodes: number[], timeNs: number, check: string, extra: Record<string, number> = {}): void {
+  private report(
+    blk: number,
+    detail: string,
+    versions: Record<string, number>,
+    nodes: number[],
+    timeNs: number,
+    check: string,
+    extra: Record<string, number> = {},
+  ): void {
     const { sink, facts, glockName } = this.ctx;
     if (!sink.wants('I1')) {
       sink.count('I1');

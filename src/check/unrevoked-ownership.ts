@@ -29,6 +29,7 @@
 import { Ev } from '../memory/events.js';
 import type { CheckContext } from './context.js';
 import { F } from './context.js';
+import { describeFields } from './event-format.js';
 
 interface Copy {
   version: number;
@@ -65,7 +66,8 @@ export class UnrevokedOwnershipChecker {
   constructor(ctx: CheckContext, nodes: number, journalBlocks: number) {
     this.ctx = ctx;
     this.journalBlocks = journalBlocks;
-    for (let n = 0; n < nodes; n++) this.regions.push({ staged: [], pendingTail: -1, copies: new Map(), byRes: new Map() });
+    for (let n = 0; n < nodes; n++)
+      this.regions.push({ staged: [], pendingTail: -1, copies: new Map(), byRes: new Map() });
   }
 
   observe(rec: Float64Array, off: number): void {
@@ -79,7 +81,13 @@ export class UnrevokedOwnershipChecker {
         // A flush writes at most journalBlocks − 2 blocks; more staged entries mean the header
         // never came (a failed flush) and the node kept going, which the engine does not do.
         if (r !== undefined && r.staged.length < STAGE_FIELDS * this.journalBlocks) {
-          r.staged.push(kind === Ev.logBlock ? 0 : 1, a, rec[off + F.b] as number, rec[off + F.c] as number, rec[off + F.time] as number);
+          r.staged.push(
+            kind === Ev.logBlock ? 0 : 1,
+            a,
+            rec[off + F.b] as number,
+            rec[off + F.c] as number,
+            rec[off + F.time] as number,
+          );
         }
         break;
       case Ev.tail:
@@ -108,7 +116,15 @@ export class UnrevokedOwnershipChecker {
         this.clear(node);
         break;
       case Ev.grant:
-        if ((rec[off + F.b] as number) !== LMSTATE_UN) this.onGrant(node, a, rec[off + F.b] as number, rec[off + F.time] as number);
+        if ((rec[off + F.b] as number) !== LMSTATE_UN)
+          this.onGrant(
+            node,
+            a,
+            rec[off + F.b] as number,
+            rec[off + F.time] as number,
+            rec[off + F.c] as number,
+            rec[off + F.d] as number,
+          );
         break;
       default:
         break;
@@ -141,7 +157,7 @@ export class UnrevokedOwnershipChecker {
     s.length = 0;
   }
 
-  private onGrant(node: number, res: number, state: number, timeNs: number): void {
+  private onGrant(node: number, res: number, state: number, timeNs: number, flags: number, pid: number): void {
     for (let owner = 0; owner < this.regions.length; owner++) {
       if (owner === node) continue;
       const r = this.regions[owner] as Region;
@@ -150,11 +166,20 @@ export class UnrevokedOwnershipChecker {
       const key = `${owner}:${node}:${res}`;
       if (this.reported.has(key)) continue;
       this.reported.add(key);
-      this.report(owner, node, res, state, blks, timeNs);
+      this.report(owner, node, res, state, blks, timeNs, flags, pid);
     }
   }
 
-  private report(owner: number, node: number, res: number, state: number, blks: Set<number>, timeNs: number): void {
+  private report(
+    owner: number,
+    node: number,
+    res: number,
+    state: number,
+    blks: Set<number>,
+    timeNs: number,
+    flags: number,
+    pid: number,
+  ): void {
     const { sink, facts, glockName } = this.ctx;
     if (!sink.wants('I2')) {
       sink.count('I2');
@@ -175,7 +200,10 @@ export class UnrevokedOwnershipChecker {
       nodes: [owner, node],
       glock: glockName(res),
       timeNs,
-      trail: facts.trails.lines(blk, glockName),
+      trail: [
+        ...facts.trails.lines(blk, glockName),
+        describeFields(timeNs, Ev.grant, node, res, state, flags, pid, glockName),
+      ],
       blocks: [...blks].slice(0, 16),
     });
   }

@@ -11,6 +11,7 @@ import { parseDuration } from './duration.js';
 import { formatFaultPlan, resolveFaultPlan } from '../faults/index.js';
 import { describeReceived, UsageError } from './errors.js';
 import { limits } from './limits.js';
+import { inCoreLogBlocks, opReserveBlocksFor } from './capacity.js';
 import { type Config, type Mode, Modes, type Workload, Workloads } from './types.js';
 
 /** Protocol generations and ablations (`--protocol`); see reference §4. */
@@ -197,6 +198,17 @@ export function validateConfig(raw: RawConfig = {}, opts: ValidateOptions = {}):
     `an integer from ${hzMin} to ${hzMax} (the kernel uses 100, 250, 300 or 1000)`,
   );
   const timeScale = real('timeScale', defaults.timeScale, 0, timeScaleMax);
+
+  // Every workload process may hold one operation's log reservation at once; together they
+  // must fit in what one journal flush can carry.
+  const reserve = opReserveBlocksFor(rgrpDataBlocks, blockSize);
+  if (processes * reserve > inCoreLogBlocks(journalBlocks)) {
+    const need = processes * reserve + 8;
+    throw new UsageError(
+      `${nameOf('journalBlocks')}: expected at least ${need} blocks for ${processes} processes per node (each may hold a ${reserve}-block log reservation), received ${journalBlocks}`,
+      nameOf('journalBlocks'),
+    );
+  }
 
   let remountAfterMs: number = defaults.remountAfterMs;
   if (raw.remountAfterMs !== undefined && raw.remountAfterMs !== null) {

@@ -58,6 +58,8 @@ export interface WithdrawGate {
   onDequeueBlocked(proc: Proc, h: Holder): Generator<void, void, void>;
   /** go_sync failed: the node records the log error and starts a (delayed) withdraw. */
   syncFailed(gl: Glock, errno: number): void;
+  /** After a failed go_sync, keep the DLM lock (do_xmote returns) rather than demote anyway. */
+  readonly keepLockOnSyncError: boolean;
 }
 
 function* noDequeueWait(_proc: Proc, _h: Holder): Generator<void, void, void> {}
@@ -68,4 +70,5 @@ export const neverBlockedGate: WithdrawGate = {
   recoveryFlagSet: () => false,
   onDequeueBlocked: noDequeueWait,
   syncFailed: () => {},
+  keepLockOnSyncError: false,
 };

@@ -78,6 +78,11 @@ export function* xmoteSyncAndSend(m: GlockManager, proc: Proc, gl: Glock): Gener
       // which gate (c) below then sees before the DLM call.
       m.platform.log(m.node, `gfs2: error ${err} syncing glock ${gl.type}/${gl.number}`);
       m.gate.syncFailed(gl, err);
+      // v5.7 ("Do proper error checking for go_sync family of glops functions", shipped with
+      // 601ef0d5): do_xmote returns here, so the DLM is never told to release a lock whose
+      // revokes could not be written. GLF_LOCK stays set: the glock is stuck until the
+      // lockspace goes. Before that series (legacy) the demote went on to the DLM.
+      if (m.gate.keepLockOnSyncError) return;
       skipInval = true;
     }
   }

@@ -36,7 +36,12 @@ export const EUCLEAN = -117;
 /** Run one operation. On an error the process reports it (it may withdraw) while it still
  * holds its glocks, as a kernel process would before unwinding; then every holder is released. */
 export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: number): Generator<void, number, void> {
-  let r: number;
+  // The log reservation comes before any glock, so making room never waits while holding one.
+  let r = yield* c.reserve(p);
+  if (r < 0) {
+    yield* c.onOpError(p, r);
+    return r;
+  }
   switch (op) {
     case Op.stat:
       r = yield* opStat(c, p, h, slot);
@@ -53,6 +58,7 @@ export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: num
     default:
       r = yield* opDelete(c, p, h, slot);
   }
+  c.unreserve();
   if (r < 0) yield* c.onOpError(p, r);
   yield* release(c, p, h.fresh);
   yield* release(c, p, h.rgrp);
@@ -249,6 +255,11 @@ function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
   // Free data blocks last to first, one rgrp glock at a time, then unlink and free the dinode.
   for (let n = readBe32(c.cache.pool, off + DINODE_NDATA_OFFSET); n > 0; n--) {
     r = yield* dropLastBlock(c, p, h, ino, gl.res, n);
+    if (r !== 0) return r;
+    // Each freed block is a transaction of its own (as gfs2 truncates in chunks): renew the
+    // reservation, which flushes the in-core log when it is full.
+    c.unreserve();
+    r = yield* c.reserve(p);
     if (r !== 0) return r;
   }
   const d = c.blocks.read(dirBlk, dirGl.res);

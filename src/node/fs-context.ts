@@ -31,4 +31,7 @@ export interface FsContext {
   isReadOnly(): boolean;
   /** An operation failed with `err` while still holding its glocks (it may withdraw here). */
   onOpError(p: Proc, err: number): Generator<void, void, void>;
+  /** Reserve in-core log room for one operation step (may flush); 0 or a journal error. */
+  reserve(p: Proc): Generator<void, number, void>;
+  unreserve(): void;
 }

@@ -18,6 +18,7 @@ import { LogManager } from '../journal/log.js';
 import { createReplayScratch, type ReplayScratch } from '../journal/replay.js';
 import type { JournalLoc } from '../journal/types.js';
 import { limits } from '../config/limits.js';
+import { inCoreLogBlocks, opReserveBlocksFor } from '../config/capacity.js';
 import { NodeStat } from '../memory/node-stats.js';
 import type { Platform } from '../platform/platform.js';
 import type { RgrpGeometry } from '../rgrp/geometry.js';
@@ -104,8 +105,12 @@ export class NodeCore {
   withdrawComplete = false;
   private withdrawProcSpawned = false;
   readonly messages: [number, string][] = [];
-  /** Flush the in-core log once this many blocks are pending (the log reservation). */
+  /** Flush the in-core log once this many blocks are pending. */
   readonly flushThresholdBlocks: number;
+  /** Blocks one operation (or one step of a delete) may add: its log reservation. */
+  readonly opReserveBlocks: number;
+  /** Blocks reserved by operations in progress (gfs2_log_reserve) and not yet added. */
+  reservedBlocks = 0;
 
   constructor(d: NodeDeps) {
     this.node = d.node;
@@ -120,9 +125,10 @@ export class NodeCore {
     this.runner = d.runner ?? new NodeRunner(d.node);
     this.lm = new DlmLockModule(d.dlm, d.node);
     this.cache = new BufferCache(d.cfg.blockSize);
-    // A flush must fit in the journal: keep the in-core log well under half of it.
-    const cap = Math.max(8, Math.min(limits.bufferCacheBlocksMax / 2, Math.floor(d.cfg.journalBlocks / 2) - 8));
+    // A flush must fit in the journal (descriptors and header included, one block spare).
+    const cap = inCoreLogBlocks(d.cfg.journalBlocks);
     this.flushThresholdBlocks = Math.max(4, Math.floor(cap / 2));
+    this.opReserveBlocks = opReserveBlocksFor(d.cfg.rgrpDataBlocks, d.cfg.blockSize);
     this.trans = new Transaction(this.cache, cap);
     for (let i = 0; i < d.geo.count; i++) this.rgrps.push(new Rgrp(d.geo, i, d.platform.events));
     const loc = journalLoc(d.fs, d.node);
@@ -171,7 +177,29 @@ export class NodeCore {
       scratch: new Uint8Array(d.cfg.blockSize),
       isReadOnly: () => self.readOnly,
       onOpError: (p: Proc, err: number) => self.onOpError(p, err),
+      reserve: (p: Proc) => self.reserve(p, self.opReserveBlocks),
+      unreserve: () => self.unreserve(self.opReserveBlocks),
     };
+  }
+
+  /**
+   * gfs2_log_reserve: make room in the in-core log for `k` more blocks. It never waits for other
+   * processes (they may hold glocks we will want): it flushes, which commits every block added
+   * so far; the reservations of operations in flight are bounded by config validation
+   * (processes × opReserveBlocks ≤ the in-core log). Returns 0 or a journal error.
+   */
+  *reserve(p: Proc, k: number): Generator<void, number, void> {
+    if (this.trans.size + this.reservedBlocks + k > this.trans.capacity && this.trans.size > 0) {
+      const st = this.journal.flush();
+      if (st < 0) return st;
+      yield* this.ioWait(p);
+    }
+    this.reservedBlocks += k;
+    return 0;
+  }
+
+  unreserve(k: number): void {
+    this.reservedBlocks = Math.max(0, this.reservedBlocks - k);
   }
 
   /** An operation failed while holding its glocks: fatal errors withdraw from this process. */

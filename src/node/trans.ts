@@ -9,7 +9,7 @@ import type { BufferCache } from './buffers.js';
 export class Transaction {
   private readonly cache: BufferCache;
   private readonly pending = new Set<number>();
-  private readonly capacity: number;
+  readonly capacity: number;
   /** Glock resource indexes with blocks in the pending set (gl's GLF_DIRTY|GLF_LFLUSH). */
   readonly dirtyGlocks = new Set<number>();
 
@@ -53,6 +53,10 @@ export class Transaction {
 
   /** Put blocks back after a flush that could not be written (no space): they stay pending. */
   restore(blocks: readonly number[]): void {
-    for (const b of blocks) this.pending.add(b);
+    for (const b of blocks) {
+      this.pending.add(b);
+      const res = this.cache.glockOf(b);
+      if (res >= 0) this.dirtyGlocks.add(res);
+    }
   }
 }

@@ -23,6 +23,7 @@ export function forceWithdrawGate(n: NodeCore): WithdrawGate {
     recoveryFlagSet: () => (n.sdf & Sdf.withdrawRecovery) !== 0,
     onDequeueBlocked: (p: Proc, _h: Holder) => dequeueWait(n, p),
     syncFailed: () => n.withdrawAsync(),
+    keepLockOnSyncError: true,
   };
 }
 
@@ -49,5 +50,6 @@ export function releaseRecoverGate(n: NodeCore): WithdrawGate {
     recoveryFlagSet: () => n.isWithdrawn() && (n.sdf & Sdf.skipDlmUnlock) === 0,
     onDequeueBlocked: function* () {},
     syncFailed: () => n.withdrawAsync(),
+    keepLockOnSyncError: true,
   };
 }

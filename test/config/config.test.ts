@@ -106,10 +106,23 @@ describe('validateRunOptions', () => {
     );
   });
 
-  test('keeps the fault plan as the string given', () => {
+  test('keeps the fault plan in its canonical text', () => {
+    // ';' and ms= are accepted on input; the canonical form joins with '+' and writes delay=.
     assert.equal(
-      validateRunOptions({ seed: 1, faults: 'journal-eio@node1:after=5' }).faults,
-      'journal-eio@node1:after=5',
+      validateRunOptions({ seed: 1, faults: 'jerr:node=1,after=5;cbdelay:node=0,ms=50' }).faults,
+      'jerr:node=1,after=5+cbdelay:node=0,delay=50ms',
     );
+  });
+
+  test('draws a random plan from the seed and records what it drew', () => {
+    const a = validateRunOptions({ seed: 7, faults: 'random' }).faults;
+    const b = validateRunOptions({ seed: 7, faults: 'random' }).faults;
+    assert.equal(a, b);
+    assert.notEqual(a, 'random');
+    assert.match(a ?? '', /^(jerr|merr|crash|recovery-withdraw):node=\d/);
+  });
+
+  test('rejects a bad fault plan as a usage error', () => {
+    throwsUsage(() => validateRunOptions({ seed: 1, nodes: 4, faults: 'jerr:node=9' }), /--faults|faults/);
   });
 });

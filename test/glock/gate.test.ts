@@ -18,6 +18,7 @@ class TestGate implements WithdrawGate {
   withdrawn = false;
   recovery = false;
   dqsHeld = 0;
+  keepLockOnSyncError = false;
   readonly recoveryDone = new Channel('recovery', 8);
   blockedByWithdraw(gl: Glock): boolean {
     return this.withdrawn && (gl.type === GlockType.inode || gl.type === GlockType.rgrp);
