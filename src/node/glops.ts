@@ -20,6 +20,8 @@ export interface GlopsDeps {
   readonly rgrps: readonly Rgrp[];
   /** Sleep this process for the I/O a sync just did (sim disk latency; 0 in threads mode). */
   ioWait(proc: Proc): Generator<void, void, void>;
+  /** gfs2_withdrawn(): go_sync behaves differently once a withdraw is pending. */
+  withdrawn(): boolean;
   /** The protocol's nondisk go_callback (the live-lock withdraw signal). */
   nondiskCallback(gl: Glock, remote: boolean): void;
 }
@@ -34,7 +36,7 @@ export function invalidateGlock(d: GlopsDeps, type: number, number: number, res:
 
 export function diskGlockOps(d: GlopsDeps, type: number): GlockOps {
   function* goSync(proc: Proc, gl: Glock): Generator<void, number, void> {
-    const st = d.log.syncGlock(gl.res);
+    const st = d.log.syncGlock(gl.res, d.withdrawn());
     yield* d.ioWait(proc);
     return st < 0 ? st : 0;
   }

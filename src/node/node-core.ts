@@ -35,6 +35,9 @@ import { Channel, type Proc, prepareSleep } from './proc.js';
 import { NodeRunner } from './runner.js';
 import { Transaction } from './trans.js';
 
+/** Simulated read latency of one block (a 4 KiB read from a fast shared disk). */
+const SIM_READ_NS_PER_BLOCK = 50_000;
+
 export interface NodeDeps {
   readonly node: number;
   readonly cfg: Config;
@@ -140,6 +143,7 @@ export class NodeCore {
       geo: d.geo,
       rgrps: this.rgrps,
       ioWait: (p: Proc) => this.ioWait(p),
+      withdrawn: () => this.isWithdrawn(),
       nondiskCallback: (gl: Glock, remote: boolean) => this.protocol.nondiskCallback(this, gl, remote),
     };
     const resources = limits.dlmResourcesMax;
@@ -268,6 +272,16 @@ export class NodeCore {
     const ns = this.ioCostNs + this.platform.io.lastWriteDelayNs(this.node);
     if (ns <= 0) return;
     prepareSleep(p, this.platform.nowNs(), ns);
+    yield;
+  }
+
+  /**
+   * Time to read `blocks` journal blocks (the head search reads the whole journal): a disk's
+   * read latency per block in the simulator, nothing on real threads (the copy is real work).
+   */
+  *readWait(p: Proc, blocks: number): Generator<void, void, void> {
+    if (this.ioCostNs <= 0) return;
+    prepareSleep(p, this.platform.nowNs(), blocks * SIM_READ_NS_PER_BLOCK);
     yield;
   }
 

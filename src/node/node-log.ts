@@ -120,8 +120,9 @@ export class NodeLog {
    * blocks in place, revoke their logged copies, and flush again so the revokes are on disk
    * before the lock leaves this node. Returns 0 or a negative status.
    */
-  syncGlock(res: number): number {
+  syncGlock(res: number, withdrawn = false): number {
     if (!this.glockDirty(res)) return 0;
+    if (withdrawn) return this.syncGlockWithdrawn(res);
     let st = this.flush(LogFlag.flushNormal | LogFlag.rgrpGoSync);
     if (st < 0) return st;
     const set = this.loggedByGlock.get(res);
@@ -137,6 +138,22 @@ export class NodeLog {
       for (const b of set) this.glockOfBlock.delete(b);
       set.clear();
     }
+    return 0;
+  }
+
+  /**
+   * go_sync on a withdrawn node, as v5.7 behaves: gfs2_log_flush returns at once on a withdrawn
+   * file system (no error), the in-place writes of what the log already holds still go out, and
+   * no revoke can be written. go_sync thus "succeeds": whether the lock may then leave the node
+   * is up to the withdraw gates — which is where S6's window lies.
+   */
+  private syncGlockWithdrawn(res: number): number {
+    const set = this.loggedByGlock.get(res);
+    if (set === undefined || this.log.mounted === false) return 0;
+    this.syncList.length = 0;
+    for (const b of set) this.syncList.push(b);
+    // Best effort: a dead write path fails these too, and that is not reported either.
+    this.log.writeBackBlocks(this.syncList);
     return 0;
   }
 

@@ -44,6 +44,8 @@ export function* recoverJournal(n: NodeCore, p: Proc, jid: number): Generator<vo
   if (r === 0) {
     n.log(`jid=${jid}: Trying to acquire journal glock...`);
     n.log(`jid=${jid}: Looking at journal...`);
+    // gfs2_find_jhead reads the whole journal before anything can be replayed.
+    yield* n.readWait(p, n.cfg.journalBlocks);
     result = yield* replayIfDirty(n, p, jid);
     yield* release(n.ctx, p, h.jinode);
   }

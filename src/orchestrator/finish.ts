@@ -15,6 +15,7 @@ import { type LatencySummary, summarize } from '../stats/histogram.js';
 import type { EventConsumer } from './consumer.js';
 import type { DriveOutcome } from './run.js';
 import type { WithdrawTimelines } from './timeline.js';
+import { ORACLE_INVARIANTS, type Oracle } from '../check/oracle.js';
 
 export interface FinishInput {
   readonly mem: ClusterMemory;
@@ -23,6 +24,7 @@ export interface FinishInput {
   readonly drive: DriveOutcome;
   readonly consumer: EventConsumer;
   readonly timelines: WithdrawTimelines;
+  readonly oracle: Oracle;
   readonly startedAt: string;
   readonly wallMs: number;
 }
@@ -73,6 +75,19 @@ export function finishResult(f: FinishInput): RunResult {
   const scan = scanOwnership(mem.disk.bytes, mem.layout.fs, mem.layout.totalBlocks);
   for (const p of scan.problems) violations.push({ invariant: 'I4', block: p.block, detail: `slot ${p.slot}: ${p.detail}` });
   for (const v of checkBitmaps(mem.disk.bytes, mem.layout.rgrps, scan.owned)) violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
+  // The oracle: I1–I3 from the event stream, durability and liveness from the final disk.
+  const leftForRemount = drive.nodes
+    .map((o, node) => ({ o, node }))
+    .filter(({ o, node }) => nodes[node]?.state === 'withdrawn' && (f.opts.protocol === 'legacy' || o.messages.some(([, t]) => t.includes('until next mount'))))
+    .map(({ node }) => node);
+  violations.push(
+    ...f.oracle.finish(mem.disk.bytes, journals, {
+      nodes: nodes.map((n) => ({ node: n.node, state: n.state })),
+      leftForRemount,
+      endNs: drive.runNs,
+    }),
+  );
+  checked.push(...ORACLE_INVARIANTS);
   if (drive.stalled !== null) violations.push({ invariant: 'liveness', detail: `the simulation stalled: ${drive.stalled}` });
 
   const latency: Record<string, LatencySummary> = {};

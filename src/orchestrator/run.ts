@@ -26,6 +26,8 @@ import { dumpLiveJournals, dumpJournals } from './dump.js';
 import { finishResult } from './finish.js';
 import { mkfsCluster } from './mkfs.js';
 import { WithdrawTimelines } from './timeline.js';
+import { Oracle } from '../check/oracle.js';
+import { glockNameResolver } from '../check/glock-names.js';
 
 /** Virtual cost of one scheduling step and of one batch of disk I/O in the simulator. */
 const SIM_STEP_NS = 1_000;
@@ -239,7 +241,16 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
   const consumer = new EventConsumer(mem.events, config.mode === 'sim' ? hash : null);
   const timelines = new WithdrawTimelines();
   consumer.observers.push((rec, off) => timelines.observe(rec, off));
+  const oracle = new Oracle({
+    nodes: config.nodes,
+    journalBlocks: config.journalBlocks,
+    blockSize: config.blockSize,
+    glockName: glockNameResolver(mem, config.nodes),
+    // Threads mode drains rings node by node; hold records long enough to merge them by time.
+    reorderWindowNs: config.mode === 'threads' ? 250e6 : 0,
+  });
+  consumer.observers.push(oracle.observe);
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
-  return finishResult({ mem, config, opts, drive, consumer, timelines, startedAt, wallMs: performance.now() - t0 });
+  return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0 });
 }

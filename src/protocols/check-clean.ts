@@ -23,6 +23,7 @@ export function* checkJournalClean(n: NodeCore, p: Proc, jid: number): Generator
   const gl = n.glocks.get(GlockType.inode, journalInodeNumber(n, jid));
   const r = yield* acquire(n.ctx, p, h, gl, LmState.sh, HolderFlag.noexp | HolderFlag.exact | HolderFlag.nocache);
   if (r !== 0) return r;
+  yield* n.readWait(p, n.cfg.journalBlocks);
   const head = newJournalHead();
   const st = findHead(n.platform.io, n.node, n.journalLoc(jid), head, n.ctx.scratch);
   yield* release(n.ctx, p, h);

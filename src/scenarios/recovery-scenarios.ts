@@ -43,10 +43,11 @@ export const s6: Scenario = {
   name: 's6-recovery-window',
   title: 'S6 the window in the commit\'s own ordering',
   description:
-    'A withdraws while caching directory block 0 EX with no holder, dirty in J_A. force-withdraw clears SDF_WITHDRAW_RECOVERY HZ/5 after the error, before J_A is replayed (the survivors\' callbacks are late here). B\'s create in the same directory block then demotes A\'s glock to UN, which passes gate (c): B can be granted it before the replay (I1/I2). late-clear keeps the gate shut until the journal is clean.',
+    'A withdraws while caching directory block 0 EX with no holder, dirty in J_A. force-withdraw clears SDF_WITHDRAW_RECOVERY HZ/5 after the error, while the survivors are still reading J_A. B\'s create in the same directory block then demotes A\'s glock to UN, which passes gate (c): B can be granted it before the replay (I1/I2). late-clear keeps the gate shut until the journal is clean.',
   defaultProtocol: 'force-withdraw',
   config: small,
-  faults: () => 'jerr:node=0,at=300ms+cbdelay:node=1,delay=600ms,kind=bast+cbdelay:node=2,delay=600ms,kind=bast',
-  // B creates slot 1, in A's directory block, after the clear (≈ 520 ms) and before the replay.
-  scripts: (node) => (node === 0 ? [aLogs] : node === 1 ? [creates(1, 560, 200)] : []),
+  faults: () => 'jerr:node=0,at=300ms',
+  // B creates slot 1, in A's directory block, after the clear (≈ 520 ms) while a survivor is
+  // still reading J_A (the head search reads the whole journal, ≈ 100 ms here).
+  scripts: (node) => (node === 0 ? [aLogs] : node === 1 ? [creates(1, 525, 80)] : []),
 };

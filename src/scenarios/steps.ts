@@ -6,7 +6,9 @@ import { BlockState } from '../disk/rgrp-format.js';
 import { Holder } from '../glock/holder.js';
 import { doOp, type OpHolders } from '../node/file-ops.js';
 import type { NodeCore } from '../node/node-core.js';
-import { acquire, addRgrpToTrans, EX, loadRgrp, release, rgrpGlock } from '../node/op-locks.js';
+import { acquire, addRgrpToTrans, EX, inodeGlock, loadRgrp, release, rgrpGlock, SH } from '../node/op-locks.js';
+import { dirBlockOf, dirEntryOffset } from '../disk/fs-layout.js';
+import { readBe64 } from '../disk/meta.js';
 import type { Proc } from '../node/proc.js';
 import { Op } from '../node/workload-mix.js';
 
@@ -23,6 +25,30 @@ export function* until(n: NodeCore, p: Proc, ms: number): Generator<void, void, 
 export function* op(n: NodeCore, p: Proc, h: OpHolders, kind: keyof typeof Op, slot: number): Generator<void, number, void> {
   if (n.readOnly) return -30;
   return yield* doOp(n.ctx, p, h, Op[kind], slot);
+}
+
+/**
+ * Modify a file's dinode under its inode glock (EX) without allocating: a transaction that
+ * needs no rgrp. Returns 0 or < 0.
+ */
+export function* touchInode(n: NodeCore, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
+  const c = n.ctx;
+  const dirBlk = dirBlockOf(c.fs, slot);
+  const dirGl = inodeGlock(c, dirBlk);
+  let r = yield* acquire(c, p, h.dir, dirGl, SH, 0);
+  if (r === 0) {
+    const d = c.blocks.read(dirBlk, dirGl.res);
+    const ino = d < 0 ? 0 : readBe64(c.cache.pool, d + dirEntryOffset(slot));
+    if (ino > 0) {
+      const gl = inodeGlock(c, ino);
+      r = yield* acquire(c, p, h.inode, gl, EX, 0);
+      const off = r === 0 && !n.readOnly ? c.blocks.read(ino, gl.res) : -1;
+      if (off >= 0) c.blocks.modify(ino, off);
+      yield* release(c, p, h.inode);
+    }
+  }
+  yield* release(c, p, h.dir);
+  return r;
 }
 
 /** Commit the in-core log now (gfs2_log_flush); a failed journal write withdraws this process. */

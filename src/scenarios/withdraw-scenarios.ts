@@ -3,8 +3,9 @@
 // directory blocks (0, 16, 32) so that R is the only glock the nodes share.
 
 import { Holder } from '../glock/holder.js';
+import { Sdf } from '../node/sdf.js';
 import type { Scenario, ScenarioScript } from './scenario.js';
-import { flush, holdersFor, holdRgrpAfterAlloc, nextStepOrWithdraw, op, release, until, writeBackAll } from './steps.js';
+import { flush, holdersFor, holdRgrpAfterAlloc, nextStepOrWithdraw, op, release, touchInode, until, writeBackAll } from './steps.js';
 
 const A_SLOT = 0;
 const B_SLOT = 16;
@@ -23,8 +24,9 @@ const aWrites: ScenarioScript = function* (n, p, rnd) {
   // "In-place write-back may or may not have happened (simulate both)."
   if (rnd() < 0.5) yield* writeBackAll(n, p);
   yield* until(n, p, 320 + rnd() * 30);
-  // This write's flush hits the journal error: A withdraws with R's copies un-revoked in J_A.
-  yield* op(n, p, h, 'write', A_SLOT);
+  // This transaction's flush hits the journal error: A withdraws with R's copies un-revoked
+  // in J_A. (It needs no rgrp: in S2 another process of A holds R.)
+  yield* touchInode(n, p, h, A_SLOT);
   yield* flush(n, p);
 };
 
@@ -57,9 +59,11 @@ const aHoldsR: ScenarioScript = function* (n, p, rnd) {
   const h = new Holder(`${p.name} rgrp`);
   yield* until(n, p, 100);
   if ((yield* holdRgrpAfterAlloc(n, p, h, 0)) < 0) return;
-  // Still inside its transaction when the withdraw starts; its next step fails after the
-  // primary has cleared SDF_WITHDRAW_RECOVERY (HZ/5 after the error), inside S6's window.
-  yield* until(n, p, 300 + 200 + 20 + rnd() * 230);
+  // Still inside its transaction when the withdraw starts. The adversary wakes it just after
+  // the primary clears SDF_WITHDRAW_RECOVERY (HZ/5 after the error), while a survivor is
+  // still reading J_A: its next step fails and it calls withdraw as a secondary.
+  for (let i = 0; i < 10_000 && !(n.isWithdrawn() && (n.sdf & Sdf.withdrawRecovery) === 0); i++) yield* n.sleep(p, 1e6);
+  yield* n.sleep(p, (1 + rnd() * 40) * 1e6);
   yield* nextStepOrWithdraw(n, p);
   yield* release(n.ctx, p, h);
 };
@@ -68,10 +72,10 @@ export const s2: Scenario = {
   name: 's2-secondary-release',
   title: 'S2 secondary withdrawer releases an rgrp before replay',
   description:
-    'On A, P1 hits the journal error; P2 holds R with R logged in J_A and fails its next step. Without the secondary wait P2 returns, dequeues R after the dequeue gate opened, and A hands R to B before a survivor (whose callbacks are late) replays J_A: I1/I2. With the wait, P2 sleeps until A has left the lockspace, after the replay.',
+    'On A, P1 hits the journal error; P2 holds R with R logged in J_A and fails its next step just after the dequeue gate opened. Without the secondary wait P2 returns and dequeues R, and A hands R to B while a survivor is still reading J_A: I1/I2. With the wait, P2 sleeps until A has left the lockspace, after the replay.',
   defaultProtocol: 'force-withdraw:no-secondary-wait',
   config: { ...small, processes: 2 },
-  faults: () => 'jerr:node=0,at=300ms+cbdelay:node=1,delay=600ms,kind=bast+cbdelay:node=2,delay=600ms,kind=bast',
+  faults: () => 'jerr:node=0,at=300ms',
   scripts: (node) => (node === 0 ? [aWrites, aHoldsR] : node === 1 ? [wantsR(B_SLOT, 450, 50)] : []),
 };
 
