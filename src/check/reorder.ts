@@ -6,15 +6,16 @@
 // observed within windowNs of being emitted and the nodes' clocks agree (threads mode stamps
 // timeOrigin + now() on one epoch; skew between threads is far below a millisecond).
 //
-// Bounded: capacity records per node; a full queue releases its node's oldest record early
-// (counted in forcedEarly), which only loses ordering, never records. With windowNs = 0 records
+// Bounded: capacity records per node; a full queue releases early (counted in forcedEarly)
+// everything up to its oldest record, in merge order, so order holds as long as no record
+// arrives later than that; it never loses records. With windowNs = 0 records
 // pass straight through (sim mode already observes one exact cluster order).
 
 import { EVENT_FIELDS } from '../memory/events.js';
 
 export type RecordVisitor = (rec: Float64Array, off: number) => void;
 
-export const REORDER_CAPACITY_DEFAULT = 1 << 15;
+export const REORDER_CAPACITY_DEFAULT = 1 << 17;
 
 export class ReorderBuffer {
   private readonly windowNs: number;
@@ -50,8 +51,10 @@ export class ReorderBuffer {
       return;
     }
     if ((this.count[node] as number) >= this.capacity) {
+      // Full: release, in merge order, everything up to this queue's oldest record — not just
+      // that record — so records of other nodes held from before it still come out first.
       this.forcedEarly++;
-      this.releaseOne(node);
+      this.release(q[(this.first[node] as number) * EVENT_FIELDS] as number);
     }
     const slot = ((this.first[node] as number) + (this.count[node] as number)) % this.capacity;
     q.set(rec.subarray(off, off + EVENT_FIELDS), slot * EVENT_FIELDS);

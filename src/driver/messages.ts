@@ -13,8 +13,8 @@ export interface NodeTask {
   readonly faults: string | null;
   /** A scenario's name, or null for the random workload. */
   readonly scenario: string | null;
-  /** Time origin shared by all threads: performance.timeOrigin + now() at run start, in ms. */
-  readonly epochMs: number;
+  /** Run start on the process-wide monotonic clock (mono-clock.ts), ns. */
+  readonly epochNs: number;
 }
 
 /** What a node worker returns (msgpackr-encoded): a discriminated union, errors as data. */

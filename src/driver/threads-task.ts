@@ -9,6 +9,7 @@ import { CtlNode, ctlNodeIndex, NodePhase } from '../memory/slots.js';
 import type { NodeTask, NodeTaskResult } from './messages.js';
 import { hostNode } from './node-host.js';
 import { runNodeLoop } from './threads-loop.js';
+import { clockSince } from './mono-clock.js';
 
 const packr = new Packr({ useRecords: false, int64AsType: 'number' });
 
@@ -33,7 +34,7 @@ export function runNodeTask(task: NodeTask): Uint8Array {
   });
   const ring = mem.events[task.node] as EventRing;
   ring.onFull = waitForConsumer;
-  const nowNs = () => (performance.timeOrigin + performance.now() - task.epochMs) * 1e6;
+  const nowNs = clockSince(task.epochNs);
   const { node } = hostNode({
     node: task.node,
     cfg: task.config,

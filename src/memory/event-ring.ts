@@ -50,9 +50,17 @@ export class EventRing {
     Atomics.store(this.hdr, 0, w + 1);
   }
 
-  /** Consume every published record; `visit` gets the record offset into `rec`. Returns count. */
-  drain(visit: (rec: Float64Array, off: number) => void): number {
-    const w = Atomics.load(this.hdr, 0);
+  /** Records published so far (a snapshot for drain's `upTo`). */
+  written(): number {
+    return Atomics.load(this.hdr, 0);
+  }
+
+  /**
+   * Consume published records, up to the `upTo` written() snapshot if given; `visit` gets the
+   * record offset into `rec`. Returns count.
+   */
+  drain(visit: (rec: Float64Array, off: number) => void, upTo?: number): number {
+    const w = upTo ?? Atomics.load(this.hdr, 0);
     let r = Atomics.load(this.hdr, 1);
     const n = w - r;
     while (r < w) {

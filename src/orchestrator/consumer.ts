@@ -42,10 +42,19 @@ export class EventConsumer {
     for (const o of this.observers) o(rec, off);
   }
 
-  /** Drain every ring once, node by node (so a sim history is in a fixed order). */
+  private readonly snapshot: number[] = [];
+
+  /**
+   * Drain every ring once, node by node (so a sim history is in a fixed order). Each ring is
+   * drained only up to what it held when the drain began: draining one long ring must not let
+   * the next ring's newer records in while older ones of a ring already passed are still unseen,
+   * or the threads-mode time merge would see records far out of order.
+   */
   drain(): number {
+    const rings = this.rings;
+    for (let i = 0; i < rings.length; i++) this.snapshot[i] = (rings[i] as EventRing).written();
     let n = 0;
-    for (const r of this.rings) n += r.drain(this.visit);
+    for (let i = 0; i < rings.length; i++) n += (rings[i] as EventRing).drain(this.visit, this.snapshot[i]);
     return n;
   }
 }

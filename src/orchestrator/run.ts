@@ -13,6 +13,7 @@ import { HistoryHash } from '../driver/history-hash.js';
 import { hostNode } from '../driver/node-host.js';
 import { SimClock, SimDriver, type SimOutcome } from '../driver/sim.js';
 import { createThreadsPool } from '../driver/threads.js';
+import { monotonicNs } from '../driver/mono-clock.js';
 import { NodeCommand } from '../driver/threads-task.js';
 import type { NodeTaskResult } from '../driver/messages.js';
 import { createClusterMemory, type ClusterMemory } from '../memory/cluster-memory.js';
@@ -177,12 +178,12 @@ function report(opts: RunClusterOptions, mem: ClusterMemory, cfg: Config, elapse
 
 async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions, consumer: EventConsumer, t0: number): Promise<DriveOutcome> {
   const pool = createThreadsPool(cfg.nodes);
-  const epochMs = performance.timeOrigin + performance.now();
+  const epochNs = monotonicNs();
   const results: (NodeTaskResult | null)[] = new Array(cfg.nodes).fill(null);
   const tasks = [];
   for (let node = 0; node < cfg.nodes; node++) {
     tasks.push(
-      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null, epochMs }).then(
+      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null, epochNs }).then(
         (r) => {
           results[node] = r;
         },
@@ -227,7 +228,7 @@ async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOpt
     if (r.state === 'errored') return { state: 'errored', process: r.process, error: r.error, messages: r.messages };
     return { state: r.state, messages: r.messages };
   });
-  return { nodes: outcomes, historyHash: null, stalled: null, runNs: (performance.timeOrigin + performance.now() - epochMs) * 1e6 };
+  return { nodes: outcomes, historyHash: null, stalled: null, runNs: monotonicNs() - epochNs };
 }
 
 export async function runCluster(config: Config, opts: RunClusterOptions): Promise<RunResult> {
@@ -247,7 +248,7 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
     blockSize: config.blockSize,
     glockName: glockNameResolver(mem, config.nodes),
     // Threads mode drains rings node by node; hold records long enough to merge them by time.
-    reorderWindowNs: config.mode === 'threads' ? 250e6 : 0,
+    reorderWindowNs: config.mode === 'threads' ? 200e6 : 0,
   });
   consumer.observers.push(oracle.observe);
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
