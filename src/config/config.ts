@@ -242,14 +242,17 @@ export function validateConfig(raw: RawConfig = {}, opts: ValidateOptions = {}):
       raw.files ?? files,
     );
   }
-  // One DLM resource per inode glock and rgrp glock, one per journal, plus the fixed glocks.
-  const glocks = files + rgrps + nodes + fixedGlocksReserved;
-  if (glocks > limits.dlmResourcesMax) {
+  // DLM resources are never reclaimed here (no rsb toss), so the table must hold every name a
+  // run can use: an inode glock for any data block that may become a dinode, the directory
+  // blocks, the rgrps, two per journal, and the fixed glocks — at most half full, so probes
+  // stay short.
+  const glocks = dataBlocks + Math.ceil(files / 16) + rgrps + 2 * nodes + fixedGlocksReserved;
+  if (glocks * 2 > limits.dlmResourcesMax) {
     fail(
-      'files',
-      `files + rgrps + nodes + ${fixedGlocksReserved} ≤ ${limits.dlmResourcesMax} DLM resources (limits.dlmResourcesMax)`,
-      raw.files ?? files,
-      ` (needs ${glocks})`,
+      'rgrpDataBlocks',
+      `rgrps × rgrp-data-blocks small enough that every possible glock name fits half of the ${limits.dlmResourcesMax} DLM resources (limits.dlmResourcesMax)`,
+      raw.rgrpDataBlocks ?? rgrpDataBlocks,
+      ` (${rgrps} × ${rgrpDataBlocks} needs ${glocks})`,
     );
   }
   const bytes = estimateSharedBytes({ nodes, blockSize, journalBlocks, rgrps, rgrpDataBlocks, files });

@@ -12,7 +12,7 @@ export const limits = {
   rgrpsMax: 256,
   rgrpDataBlocksMax: 65536,
   /** DLM resources (one per distinct glock name) in the shared hash table. */
-  dlmResourcesMax: 16384,
+  dlmResourcesMax: 65536,
   /** Open-addressing probe bound; a lookup that exceeds it is a table-full error. */
   dlmProbeMax: 64,
   /** Entries in each node's callback ring (blocking callbacks, completions, recovery calls). */
@@ -30,7 +30,7 @@ export const limits = {
   /** Blocks one transaction may add. */
   transactionBlocksMax: 64,
   /** Glocks one node may have in core. */
-  glocksPerNodeMax: 16384,
+  glocksPerNodeMax: 65536,
   /** Holders queued on one glock. */
   holdersPerGlockMax: 128,
   /** Workload ops per run (sim and threads), a backstop when --duration is long. */

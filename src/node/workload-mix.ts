@@ -3,8 +3,8 @@
 //
 // Workloads:
 // - mixed: every node works on every slot; a `hotSkew` share of ops hits a small hot set.
-// - disjoint: node n only touches slots ≡ n (mod nodes) and allocates from its own rgrps, so
-//   nodes never contend (the scaling baseline).
+// - disjoint: node n only touches its own contiguous range of slots and allocates from its own
+//   rgrps, so nodes never contend (the scaling baseline).
 // - contended: every op targets the hot set.
 // - read-mostly: like mixed with most ops stat.
 
@@ -21,9 +21,9 @@ export function hotSetSize(files: number): number {
 export function chooseSlot(cfg: Config, node: number, rnd: () => number): number {
   const files = cfg.files;
   if (cfg.workload === 'disjoint') {
+    // A contiguous range per node, so nodes share no directory block (16 slots each) either.
     const per = Math.max(1, Math.floor(files / cfg.nodes));
-    const k = Math.floor(rnd() * per);
-    return Math.min(files - 1, k * cfg.nodes + (node % cfg.nodes));
+    return Math.min(files - 1, (node % cfg.nodes) * per + Math.floor(rnd() * per));
   }
   const hot = hotSetSize(files);
   if (cfg.workload === 'contended' || rnd() < cfg.hotSkew) return Math.floor(rnd() * hot);
