@@ -98,7 +98,7 @@ function* opStat(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<v
   const r2 = yield* acquire(c, p, h.inode, gl, SH, 0);
   if (r2 !== 0) return r2;
   const off = readDinode(c, ino, gl.res);
-  return off < 0 ? off : 0;
+  return Math.min(off, 0);
 }
 
 /** Allocate one block of `kind` from some rgrp, leaving that rgrp held EX in h.rgrp. Block or < 0. */

@@ -38,7 +38,7 @@ export function diskGlockOps(d: GlopsDeps, type: number): GlockOps {
   function* goSync(proc: Proc, gl: Glock): Generator<void, number, void> {
     const st = d.log.syncGlock(gl.res, d.withdrawn());
     yield* d.ioWait(proc);
-    return st < 0 ? st : 0;
+    return Math.min(st, 0);
   }
   return {
     type,

@@ -165,7 +165,6 @@ export class NodeCore {
     };
     this.blocks = new FsBlocks(d.node, d.platform, this.cache, this.trans, d.nextVersion, () => this.isWithdrawn());
     this.replayScratch = createReplayScratch(d.cfg.journalBlocks, d.cfg.blockSize);
-    const self = this;
     this.ctx = {
       node: d.node,
       cfg: d.cfg,
@@ -179,10 +178,10 @@ export class NodeCore {
       rgrps: this.rgrps,
       log: this.journal,
       scratch: new Uint8Array(d.cfg.blockSize),
-      isReadOnly: () => self.readOnly,
-      onOpError: (p: Proc, err: number) => self.onOpError(p, err),
-      reserve: (p: Proc) => self.reserve(p, self.opReserveBlocks),
-      unreserve: () => self.unreserve(self.opReserveBlocks),
+      isReadOnly: () => this.readOnly,
+      onOpError: (p: Proc, err: number) => this.onOpError(p, err),
+      reserve: (p: Proc) => this.reserve(p, this.opReserveBlocks),
+      unreserve: () => this.unreserve(this.opReserveBlocks),
     };
   }
 

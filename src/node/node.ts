@@ -115,7 +115,10 @@ export class ClusterNode {
       }
     } else if (this.mounts === 1) {
       const rnd = () => n.platform.random();
-      scripts.forEach((script, i) => workers.push(n.runner.spawn(`script/${i}`, (q) => script(n, q, rnd))));
+      for (let i = 0; i < scripts.length; i++) {
+        const script = scripts[i] as WorkloadScript;
+        workers.push(n.runner.spawn(`script/${i}`, (q) => script(n, q, rnd)));
+      }
     }
     // Wait for the workload (and, for scripts, the run's duration), then quiesce: the
     // journals now hold a crash image.

@@ -85,7 +85,7 @@ function* replayIfDirty(n: NodeCore, p: Proc, jid: number): Generator<void, numb
  */
 export function* controlLoop(n: NodeCore, p: Proc): Generator<void, void, void> {
   const hzNs = n.jiffiesNs(n.cfg.hz);
-  for (let rounds = 0; !n.stopped; rounds++) {
+  while (!n.stopped) {
     if (!n.controlDue) {
       prepareWait(p, n.controlChannel, n.platform.nowNs(), 1e9);
       yield;

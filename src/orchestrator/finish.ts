@@ -8,7 +8,7 @@ import { readJournalStates } from '../check/journals.js';
 import { scanOwnership } from '../check/ownership.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
 import { NODE_STAT_FIELDS, NodeStat } from '../memory/node-stats.js';
-import { CtlNode, ctlNodeIndex, NodePhase } from '../memory/slots.js';
+import { CtlNode, ctlNodeIndex } from '../memory/slots.js';
 import { OP_NAMES } from '../node/workload-mix.js';
 import { collectEnv, type LogMessage, type NodeResult, type RunResult, SCHEMA_VERSION, toolInfo, type Violation } from '../report/result.js';
 import { type LatencySummary, summarize } from '../stats/histogram.js';

@@ -2,7 +2,7 @@
 // user space's acknowledgement, releasing the lockspace, and the phase events that feed the
 // withdraw timelines (reporting only; the checker never decides from them).
 
-import { Ev } from '../memory/events.js';
+import { Ev, WithdrawPhase } from '../memory/events.js';
 import type { NodeCore } from '../node/node-core.js';
 import type { Proc } from '../node/proc.js';
 import { Sdf } from '../node/sdf.js';
@@ -35,4 +35,30 @@ export function releaseLockspace(n: NodeCore, asFailure: boolean): void {
   const failed = n.glocks.failWaiters();
   if (failed > 0) n.log(`${failed} glock waiters failed with -EIO after the lockspace release`);
   n.platform.events.emit(Ev.lockspace, asFailure ? 3 : 2, 0, 0, 0);
+}
+
+/**
+ * The whole withdraw of the generations without a live-lock signal: legacy (a clean lockspace
+ * release) and release-recover (DLM_RELEASE_RECOVER, a release the survivors treat as a
+ * failure). A second caller returns at once, as in both.
+ */
+export function* withdrawAndRelease(n: NodeCore, p: Proc, asFailure: boolean): Generator<void, number, void> {
+  if ((n.sdf & Sdf.withdrawn) !== 0) return -1;
+  n.sdf |= Sdf.withdrawn;
+  phase(n, WithdrawPhase.start, n.node);
+  markWithdrawing(n);
+  n.log('about to withdraw this file system');
+  yield* ueventAndAck(n, p);
+  if (asFailure) phase(n, WithdrawPhase.signalSent, n.node);
+  releaseLockspace(n, asFailure);
+  phase(n, WithdrawPhase.lockspaceReleased, n.node);
+  n.log('withdrawn');
+  n.withdrawFinished();
+  return -1;
+}
+
+/** The control work of generations with no remote withdraw: nothing to do, never blocks. */
+// biome-ignore lint/correctness/useYield: the WithdrawProtocol seam is a generator; this one never waits.
+export function* noControlWork(): Generator<void, boolean, void> {
+  return false;
 }

@@ -1,17 +1,13 @@
 // The protocol generations by name (`--protocol`), ablations included.
 
+import { Protocols } from '../config/config.js';
 import { ForceWithdraw } from './force-withdraw.js';
 import { LegacyWithdraw } from './legacy.js';
 import type { WithdrawProtocol } from './protocol.js';
 import { ReleaseRecover } from './release-recover.js';
 
-export const ProtocolNames = [
-  'legacy',
-  'force-withdraw',
-  'release-recover',
-  'force-withdraw:no-secondary-wait',
-  'force-withdraw:late-clear',
-] as const;
+/** The names `--protocol` accepts (one list, kept with the config validation). */
+export const ProtocolNames = Protocols;
 
 export function protocolFor(name: string): WithdrawProtocol {
   switch (name) {

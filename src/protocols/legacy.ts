@@ -5,11 +5,9 @@
 // recover_slot, so nobody replays its journal until it remounts.
 
 import { neverBlockedGate, type WithdrawGate } from '../glock/ops.js';
-import { WithdrawPhase } from '../memory/events.js';
 import type { NodeCore } from '../node/node-core.js';
 import type { Proc } from '../node/proc.js';
-import { Sdf } from '../node/sdf.js';
-import { markWithdrawing, phase, releaseLockspace, ueventAndAck } from './common.js';
+import { noControlWork, withdrawAndRelease } from './common.js';
 import type { WithdrawProtocol } from './protocol.js';
 
 export class LegacyWithdraw implements WithdrawProtocol {
@@ -19,23 +17,13 @@ export class LegacyWithdraw implements WithdrawProtocol {
     return { ...neverBlockedGate, syncFailed: () => n.withdrawAsync() };
   }
 
-  *withdraw(n: NodeCore, p: Proc): Generator<void, number, void> {
-    if ((n.sdf & Sdf.withdrawn) !== 0) return -1;
-    n.sdf |= Sdf.withdrawn;
-    phase(n, WithdrawPhase.start, n.node);
-    markWithdrawing(n);
-    n.log('about to withdraw this file system');
-    yield* ueventAndAck(n, p);
-    releaseLockspace(n, false);
-    phase(n, WithdrawPhase.lockspaceReleased, n.node);
-    n.log('withdrawn');
-    n.withdrawFinished();
-    return -1;
+  withdraw(n: NodeCore, p: Proc): Generator<void, number, void> {
+    return withdrawAndRelease(n, p, false);
   }
 
   nondiskCallback(): void {}
 
-  *controlWork(): Generator<void, boolean, void> {
-    return false;
+  controlWork(): Generator<void, boolean, void> {
+    return noControlWork();
   }
 }

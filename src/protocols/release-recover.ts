@@ -4,11 +4,9 @@
 // grants, replay by the control work, thaw. No live-lock signal, no waiting on the journal.
 
 import type { WithdrawGate } from '../glock/ops.js';
-import { WithdrawPhase } from '../memory/events.js';
 import type { NodeCore } from '../node/node-core.js';
 import type { Proc } from '../node/proc.js';
-import { Sdf } from '../node/sdf.js';
-import { markWithdrawing, phase, releaseLockspace, ueventAndAck } from './common.js';
+import { noControlWork, withdrawAndRelease } from './common.js';
 import { releaseRecoverGate } from './gates.js';
 import type { WithdrawProtocol } from './protocol.js';
 
@@ -19,24 +17,13 @@ export class ReleaseRecover implements WithdrawProtocol {
     return releaseRecoverGate(n);
   }
 
-  *withdraw(n: NodeCore, p: Proc): Generator<void, number, void> {
-    if ((n.sdf & Sdf.withdrawn) !== 0) return -1;
-    n.sdf |= Sdf.withdrawn;
-    phase(n, WithdrawPhase.start, n.node);
-    markWithdrawing(n);
-    n.log('about to withdraw this file system');
-    yield* ueventAndAck(n, p);
-    phase(n, WithdrawPhase.signalSent, n.node);
-    releaseLockspace(n, true);
-    phase(n, WithdrawPhase.lockspaceReleased, n.node);
-    n.log('withdrawn');
-    n.withdrawFinished();
-    return -1;
+  withdraw(n: NodeCore, p: Proc): Generator<void, number, void> {
+    return withdrawAndRelease(n, p, true);
   }
 
   nondiskCallback(): void {}
 
-  *controlWork(): Generator<void, boolean, void> {
-    return false;
+  controlWork(): Generator<void, boolean, void> {
+    return noControlWork();
   }
 }
