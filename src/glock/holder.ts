@@ -22,7 +22,7 @@ export class Holder {
   proc: Proc | null = null;
   pid = 0;
   /** When the holder started to wait (set only if nq had to queue it). */
-  queuedAtNs = 0;
+  queuedAtNs = -1;
   /** Intrusive queue links (gh_list): no allocation when queueing. */
   prev: Holder | null = null;
   next: Holder | null = null;

@@ -129,6 +129,7 @@ export class GlockManager {
     h.pid = proc.pid;
     h.error = 0;
     h.iflags = HolderIFlag.wait;
+    h.queuedAtNs = -1;
     const e = addToQueue(this, h, gl);
     if (e !== 0) return e;
     // A NOEXP request unfreezes a parked reply: recovery itself must make progress.

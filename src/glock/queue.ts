@@ -66,6 +66,11 @@ export function addToQueue(m: GlockManager, h: Holder, gl: Glock): number {
 export function grantHolder(m: GlockManager, gl: Glock, h: Holder): void {
   h.iflags = (h.iflags | HolderIFlag.holder) & ~HolderIFlag.wait;
   m.platform.events.emit(Ev.grant, gl.res, gl.state, h.flags, h.pid);
+  if (h.queuedAtNs >= 0) {
+    // The holder waited: how long is what glocktop's and the withdraw report's "blocked" mean.
+    m.platform.events.emit(Ev.waited, gl.res, m.platform.nowNs() - h.queuedAtNs, h.state, h.pid);
+    h.queuedAtNs = -1;
+  }
   bumpCounter(m.counters, GlockCounter.grants);
   h.channel.wakeAll();
 }

@@ -53,8 +53,10 @@ export const Ev = {
   withdraw: 22,
   /** Lockspace membership of this node changed: a = 1 join, 2 clean leave, 3 failed (crash / release-recover). */
   lockspace: 23,
-  /** A fault fired (emitted by the fault injector, not the SUT): a = fault kind code, b = detail. */
+  /** A fault fired (emitted by the fault injector, not the SUT): a = fault kind code, b = detail, c = the fault's index in the plan, d = I/O ordinal or delay ns. */
   fault: 24,
+  /** A holder that had to wait was granted: a = resource index, b = ns waited, c = state requested, d = pid. */
+  waited: 25,
 } as const;
 
 /** Phases of a withdraw timeline (issue #3), in the order they normally happen. */

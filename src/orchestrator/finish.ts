@@ -95,6 +95,7 @@ export function finishResult(f: FinishInput): RunResult {
   f.consumer.opLatencyByKind.forEach((h, i) => {
     if (h.totalCount > 0) latency[`op.${OP_NAMES[i]}`] = summarize(h);
   });
+  for (const [name, h] of Object.entries(f.timelines.histograms())) latency[name] = summarize(h);
 
   const messages: LogMessage[] = [];
   drive.nodes.forEach((o, node) => {
