@@ -229,6 +229,21 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     out.push('');
   }
 
+  // Withdraw timelines: each phase in ms after the error.
+  for (const w of r.withdraws ?? []) {
+    const p = w.phases as Record<string, number | null>;
+    const t0 = p.error ?? p.withdrawStart ?? null;
+    if (t0 === null) continue;
+    const steps = Object.entries(p)
+      .filter(([k, v]) => k !== 'error' && v !== null)
+      .sort((a, b) => (a[1] as number) - (b[1] as number))
+      .map(([k, v]) => `${k} +${(((v as number) - t0) / 1e6).toFixed(1)}ms`);
+    out.push(`  withdraw of node ${w.node} (error at ${(t0 / 1e9).toFixed(6)}s): ${steps.join(', ')}`);
+    const replayedBy = w.replayedBy as number | undefined;
+    if (replayedBy !== undefined && replayedBy >= 0) out.push(`    journal ${w.node} replayed by node ${replayedBy} (${w.blocksReplayed as number} blocks); glock dequeues delayed: ${w.dequeuesDelayed as number}`);
+  }
+  if ((r.withdraws ?? []).length > 0) out.push('');
+
   // Latency.
   const lat = formatLatencyTable(r.latency);
   if (lat !== '') {
