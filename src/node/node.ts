@@ -10,6 +10,7 @@ import { mountNode, unmountNode } from './mount.js';
 import { NodeCore, type NodeDeps } from './node-core.js';
 import { logdLoop } from './logd.js';
 import { prepareWait, type Proc } from './proc.js';
+import { Sdf } from './sdf.js';
 import { controlLoop } from './recovery.js';
 import { workloadLoop } from './workload.js';
 
@@ -102,7 +103,19 @@ export class ClusterNode {
     this.mounts++;
     this.setPhase(NodePhase.mounting);
     const st = yield* mountNode(n, p);
-    if (st !== 0) throw new Error(`node ${n.node}: mount failed with status ${st}`);
+    if (st !== 0) {
+      // An I/O error during mount (a fault) fails the mount, as in the kernel: the node leaves
+      // the lockspace and takes no further part. Not a tool error.
+      n.log(`error ${st} mounting the file system; leaving the lockspace`);
+      n.dlm.leave(n.node);
+      this.setPhase(NodePhase.mountFailed);
+      while (this.runState() < RunState.unmount && n.platform.nowNs() < n.cfg.durationMs * 1e6 + 120e9) yield* n.sleep(p, 1e6);
+      n.stopped = true;
+      n.glocks.stop();
+      n.doorbellChannel.wakeAll();
+      this.finishedFlag = true;
+      return;
+    }
     this.setPhase(NodePhase.mounted);
     n.platform.events.emit(Ev.mount, 1, 0, 0, 0);
     n.runner.spawn('gfs2_logd', (q) => logdLoop(n, q));
@@ -144,8 +157,16 @@ export class ClusterNode {
       yield* n.sleep(p, 200_000);
     }
     this.setPhase(NodePhase.unmounting);
+    n.sdf |= Sdf.norecovery;
     const u = yield* unmountNode(n, p);
-    if (u !== 0) throw new Error(`node ${n.node}: unmount failed with status ${u}`);
+    if (u !== 0) {
+      // An I/O error while unmounting (a fault): the node withdraws; signal_our_withdraw does
+      // nothing while unmounting, so its journal is left for the next mount.
+      n.log(`error ${u} while unmounting; withdrawing, journal left until next mount`);
+      yield* n.withdraw(p, u);
+      yield* this.finishWithdrawn(p);
+      return;
+    }
     n.platform.events.emit(Ev.mount, 0, 0, 0, 0);
     this.setPhase(NodePhase.unmounted);
     n.stopped = true;

@@ -29,7 +29,7 @@ export interface FinishInput {
   readonly wallMs: number;
 }
 
-const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn'];
+const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn', 'mount-failed'];
 
 export function finishResult(f: FinishInput): RunResult {
   const { mem, config: cfg, drive } = f;
