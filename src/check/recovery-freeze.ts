@@ -86,7 +86,8 @@ export class RecoveryFreezeChecker {
         if (w !== undefined) this.onRecovery(node, w, a, b, rec[off + F.time] as number);
         break;
       case Ev.replayEnd:
-        this.jidRecovered(a);
+        // Only a replay that finished recovered the journal.
+        if ((rec[off + F.d] as number) === 0) this.jidRecovered(a);
         break;
       case Ev.journalState:
         if (b === 1) this.jidRecovered(a);

@@ -67,7 +67,10 @@ export class StaleVersionChecker {
         this.replays.set(node, { jid: rec[off + F.a] as number, startNs: timeNs, blocks: new Map() });
         break;
       case Ev.replayEnd:
-        this.onReplayEnd(node, rec[off + F.a] as number, timeNs);
+        // An aborted replay (d < 0) left a half-written image: that is for durability and
+        // liveness to judge at the end, not a final image to compare with the committed max.
+        if ((rec[off + F.d] as number) === 0) this.onReplayEnd(node, rec[off + F.a] as number, timeNs);
+        else this.replays.delete(node);
         break;
       default:
         break;

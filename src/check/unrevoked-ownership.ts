@@ -107,7 +107,8 @@ export class UnrevokedOwnershipChecker {
         break;
       }
       case Ev.replayEnd:
-        this.clear(a);
+        // Only a replay that finished makes the journal's copies harmless.
+        if ((rec[off + F.d] as number) === 0) this.clear(a);
         break;
       case Ev.journalState:
         if ((rec[off + F.b] as number) === 1) this.clear(a);

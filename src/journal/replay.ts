@@ -135,7 +135,7 @@ export function replayJournal(io: BlockIo, node: number, loc: JournalLoc, events
   out.status = walk(w, 0);
   if (out.status === JournalStatus.ok) out.status = walk(w, 1);
   if (out.status === JournalStatus.ok) out.status = writeCleanHeader(w);
-  events?.emit(Ev.replayEnd, loc.jid, out.replayed, out.total, 0);
+  events?.emit(Ev.replayEnd, loc.jid, out.replayed, out.total, out.status);
   return out;
 }
 

@@ -31,7 +31,7 @@ export const Ev = {
   tail: 11,
   /** A journal replay started: a = jid replayed. */
   replayStart: 12,
-  /** A journal replay ended: a = jid, b = blocks replayed, c = blocks seen. */
+  /** A journal replay ended: a = jid, b = blocks replayed, c = blocks seen, d = status (0 ok; < 0 aborted). */
   replayEnd: 13,
   /** A journal was found clean or dirty: a = jid, b = 1 clean / 0 dirty. */
   journalState: 14,

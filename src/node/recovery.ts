@@ -67,6 +67,8 @@ function* replayIfDirty(n: NodeCore, p: Proc, jid: number): Generator<void, numb
   yield* release(n.ctx, p, n.recoveryHolders.freeze);
   if (res.status !== JournalStatus.ok) {
     n.log(`jid=${jid}: Error ${res.status} recovering journal`);
+    // gfs2_meta_sync → gfs2_io_error: a write error during replay withdraws the recovering node.
+    if (res.status === JournalStatus.eio) n.withdrawAsync();
     return RecoveryResult.error;
   }
   if (!res.clean) {
@@ -102,8 +104,11 @@ export function* controlLoop(n: NodeCore, p: Proc): Generator<void, void, void> 
         // holds the journal glock from then on (the control LVB tells the kernel the same).
         n.log(`jid=${jid}: owner has remounted; leaving its journal to it`);
         n.recoverJids.delete(jid);
-      } else if (res === RecoveryResult.gaveup) gaveUp = true;
-      else n.recoverJids.delete(jid);
+      } else if (res === RecoveryResult.gaveup || res === RecoveryResult.error) {
+        // The fail path reports LM_RD_GAVEUP: gfs2_control_func clears a jid only on SUCCESS,
+        // so BLOCK_LOCKS stays set and the recovery is retried (here or by another survivor).
+        gaveUp = true;
+      } else n.recoverJids.delete(jid);
     }
     if (gaveUp) {
       prepareSleep(p, n.platform.nowNs(), Math.max(hzNs, 1000));

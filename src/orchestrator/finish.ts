@@ -4,6 +4,9 @@
 import type { RunClusterOptions } from '../cli/commands/run.js';
 import type { Config } from '../config/types.js';
 import { checkBitmaps } from '../check/bitmap.js';
+import { SharedDisk } from '../disk/device.js';
+import { replayJournal } from '../journal/replay.js';
+import { journalLoc } from '../node/journal-loc.js';
 import { readJournalStates } from '../check/journals.js';
 import { scanOwnership } from '../check/ownership.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
@@ -30,6 +33,16 @@ export interface FinishInput {
 }
 
 const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn', 'mount-failed'];
+
+/** A copy of the disk with every dirty journal replayed (what the next mount would see). */
+function imageAfterReplay(mem: ClusterMemory, journals: readonly { jid: number; clean: boolean }[]): Uint8Array {
+  if (journals.every((j) => j.clean)) return mem.disk.bytes;
+  const copy = new SharedArrayBuffer(mem.disk.bytes.byteLength);
+  const img = new SharedDisk(copy, 0, mem.layout.totalBlocks, mem.layout.fs.blockSize);
+  img.bytes.set(mem.disk.bytes);
+  for (const j of journals) if (!j.clean) replayJournal(img, 0, journalLoc(mem.layout.fs, j.jid), null, { diskBlocks: mem.layout.totalBlocks });
+  return img.bytes;
+}
 
 export function finishResult(f: FinishInput): RunResult {
   const { mem, config: cfg, drive } = f;
@@ -71,14 +84,30 @@ export function finishResult(f: FinishInput): RunResult {
       violations.push({ invariant: 'journal-clean', detail: `journal ${j.jid} is dirty after a clean unmount (head ${j.head}, sequence ${j.sequence})`, nodes: [j.jid] });
     }
   }
+  // I4 on the image the next mount (or fsck) would see: journals left dirty (withdrawn or
+  // failed nodes nobody recovered) replayed on a copy. On the live image a dirty journal's
+  // bitmap changes are simply not in place yet, which is no inconsistency.
   checked.push('I4');
-  const scan = scanOwnership(mem.disk.bytes, mem.layout.fs, mem.layout.totalBlocks);
+  const image = imageAfterReplay(mem, journals);
+  const scan = scanOwnership(image, mem.layout.fs, mem.layout.totalBlocks);
   for (const p of scan.problems) violations.push({ invariant: 'I4', block: p.block, detail: `slot ${p.slot}: ${p.detail}` });
-  for (const v of checkBitmaps(mem.disk.bytes, mem.layout.rgrps, scan.owned)) violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
+  for (const v of checkBitmaps(image, mem.layout.rgrps, scan.owned)) violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
+
   // The oracle: I1–I3 from the event stream, durability and liveness from the final disk.
+  // Journals deliberately left for the next mount: legacy's by design, those the withdrawing
+  // node itself reported skipped "until next mount", and any whose owner went down when no
+  // other node was mounted any more (only a future first mounter can recover it).
+  const downAtNs = (o: (typeof drive.nodes)[number]) => o.messages.find(([, t]) => /withdraw pending|crashed|unmounting; withdrawing/.test(t))?.[0] ?? Number.POSITIVE_INFINITY;
+  const unmountedAtNs = drive.nodes.map((o) => o.messages.find(([, t]) => t.endsWith(': unmounted'))?.[0] ?? Number.POSITIVE_INFINITY);
   const leftForRemount = drive.nodes
     .map((o, node) => ({ o, node }))
-    .filter(({ o, node }) => nodes[node]?.state === 'withdrawn' && (f.opts.protocol === 'legacy' || o.messages.some(([, t]) => t.includes('until next mount'))))
+    .filter(({ o, node }) => {
+      if (nodes[node]?.state === 'unmounted') return false;
+      if (f.opts.protocol === 'legacy' || o.messages.some(([, t]) => t.includes('until next mount'))) return true;
+      const down = downAtNs(o);
+      // Nobody else still mounted when this node went down (up to a second of unmount work).
+      return unmountedAtNs.every((u, other) => other === node || u <= down + 1e9 || nodes[other]?.state !== 'unmounted');
+    })
     .map(({ node }) => node);
   violations.push(
     ...f.oracle.finish(mem.disk.bytes, journals, {

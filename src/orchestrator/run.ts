@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RunClusterOptions } from '../cli/commands/run.js';
 import { assertLimits, limits } from '../config/limits.js';
-import type { Config } from '../config/types.js';
+import { type Config, jiffiesToNs } from '../config/types.js';
 import { HistoryHash } from '../driver/history-hash.js';
 import { hostNode } from '../driver/node-host.js';
 import { SimClock, SimDriver, type SimOutcome } from '../driver/sim.js';
@@ -38,6 +38,16 @@ const SIM_CHUNK_STEPS = 20_000;
 const PROGRESS_EVERY_MS = 200;
 /** After an abort, how long nodes get to stop on their own before they are stopped hard. */
 const ABORT_GRACE_MS = 3_000;
+
+/**
+ * The longest one withdraw may take in the simulator: HZ/5 before the signal, ten journal
+ * checks HZ apart (each reading the whole journal), and the longest acknowledgement delay a
+ * fault plan may inject (faultLimits: 10 s).
+ */
+function withdrawMaxNs(cfg: Config): number {
+  const checksNs = jiffiesToNs(cfg, Math.floor(cfg.hz / 5) + 10 * cfg.hz) + 10 * cfg.journalBlocks * 50_000;
+  return checksNs + 10e9;
+}
 
 export interface NodeOutcome {
   readonly state: 'completed' | 'crashed' | 'errored';
@@ -117,7 +127,9 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
         .node,
     );
   }
-  const driver = new SimDriver(nodes, clock, { seed: cfg.seed, stepCostNs: SIM_STEP_NS, horizonNs: cfg.durationMs * 1e6, maxSteps: limits.simStepsMax });
+  // Withdraws may legitimately run past the workload's end, and cascade node after node.
+  const horizonNs = cfg.durationMs * 1e6 + cfg.nodes * withdrawMaxNs(cfg);
+  const driver = new SimDriver(nodes, clock, { seed: cfg.seed, stepCostNs: SIM_STEP_NS, horizonNs, maxSteps: limits.simStepsMax });
   const crashes = new CrashWatch(mem, cfg);
   driver.afterStep = () => {
     consumer.drain();

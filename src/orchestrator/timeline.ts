@@ -118,7 +118,7 @@ export class WithdrawTimelines {
       this.first(this.get(a), 'journalLockWon', t);
     } else if (kind === Ev.journalState && this.byJid.has(a)) {
       this.first(this.get(a), 'headFound', t);
-    } else if (kind === Ev.replayEnd && this.byJid.has(a)) {
+    } else if (kind === Ev.replayEnd && this.byJid.has(a) && (rec[off + 6] as number) === 0) {
       const w = this.get(a);
       if (w.phases.replayDone === null) {
         w.phases.replayDone = t;
