@@ -15,8 +15,8 @@
 // leaves the lockspace (Ev.lockspace a=2/3) or unmounts (Ev.mount a=0). A second prep inside an
 // open window re-arms done and keeps the jids still pending.
 //
-// Inside the window, Ev.dlmState on resource g that acquires or raises the DLM lock (new state
-// not UN, and not a downgrade from EX) marks g as "granted by the DLM during recovery". An
+// Inside the window, an Ev.dlmReply on resource g that acquires or raises the DLM lock (new
+// state not UN, and not a downgrade from EX) marks g as "granted by the DLM during recovery". An
 // Ev.grant on g of a holder without NOEXP (flags & 0x4 = 0) is then a violation — unless a
 // NOEXP holder was granted on g since that DLM grant: like the kernel's gfs2_should_freeze, a
 // reply with at least one NOEXP waiter is not parked, and every compatible waiter rides on it.
@@ -99,11 +99,16 @@ export class RecoveryFreezeChecker {
         if (w !== undefined && a === 0) this.close(w);
         if (a === 1 && node < this.mountOrd.length) this.mountOrd[node] = this.ctx.ord;
         break;
-      case Ev.dlmState: {
+      case Ev.dlmState:
+        // The lock went away: whatever the DLM granted during the window no longer matters.
+        if (w?.open === true && (rec[off + F.c] as number) === LMSTATE_UN) w.raised.delete(a);
+        break;
+      case Ev.dlmReply: {
+        // Keyed on when the reply arrived, as the kernel decides the freeze then: a grant that
+        // arrived before recover_prep is not frozen, even if it is processed later.
         if (w === undefined || !w.open) break;
         const next = rec[off + F.c] as number;
-        if (next === LMSTATE_UN) w.raised.delete(a);
-        else if (next !== b && b !== LMSTATE_EX) w.raised.set(a, false);
+        if (next !== LMSTATE_UN && next !== b && b !== LMSTATE_EX) w.raised.set(a, false);
         break;
       }
       case Ev.grant:

@@ -123,6 +123,8 @@ export function xmoteSend(m: GlockManager, gl: Glock, skipInval: boolean): void 
  */
 export function replyArrived(m: GlockManager, gl: Glock, grantedState: number, status: number, inline: boolean): void {
   gl.flags &= ~GlockFlag.dlmWait;
+  // When the reply arrived is what the recovery freeze is decided on (gfs2_glock_complete).
+  m.platform.events.emit(Ev.dlmReply, gl.res, gl.state, status === DlmStatus.granted ? grantedState : gl.state, status);
   updateReplyTimes(m, gl);
   if (status === DlmStatus.granted) {
     gl.replyState = grantedState;

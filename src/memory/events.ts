@@ -57,6 +57,8 @@ export const Ev = {
   fault: 24,
   /** A holder that had to wait was granted: a = resource index, b = ns waited, c = state requested, d = pid. */
   waited: 25,
+  /** A DLM reply reached the node (gdlm_ast): a = resource index, b = state before, c = state granted (b when not granted), d = status. */
+  dlmReply: 26,
 } as const;
 
 /** Phases of a withdraw timeline (issue #3), in the order they normally happen. */

@@ -111,7 +111,9 @@ export class History {
   grant(node: number, res: number, state: number, flags = 0, pid = 1): this {
     return this.ev(node, Ev.grant, res, state, flags, pid);
   }
+  /** A DLM reply arriving and the state change it makes, as the glock layer emits them. */
   dlmState(node: number, res: number, from: number, to: number): this {
+    this.ev(node, Ev.dlmReply, res, from, to);
     return this.ev(node, Ev.dlmState, res, from, to);
   }
   callback(node: number, res: number, wanted: number): this {
