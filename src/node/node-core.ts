@@ -88,6 +88,9 @@ export class NodeCore {
   /** jids marked by recover_slot and not yet recovered. */
   readonly recoverJids = new Set<number>();
   controlDue = false;
+  /** Lockspace generations of the latest recover_prep and recover_done seen (ls_recover_start / ls_recover_block). */
+  recoverPrepGen = 0;
+  recoverDoneGen = 0;
   /** Set when the node's processes should finish (unmount done, crash, error). */
   stopped = false;
   /** Set when the workload must stop (duration, op budget, run state). */

@@ -254,6 +254,7 @@ export class ClusterNode {
       case CbKind.recoverPrep:
         // gdlm_recover_prep: ignored on a withdrawn node.
         n.platform.events.emit(Ev.dlmRecovery, 1, a, 0, 0);
+        n.recoverPrepGen = a;
         if (!n.isWithdrawn()) n.glocks.setBlockLocks(true);
         break;
       case CbKind.recoverSlot:
@@ -265,6 +266,7 @@ export class ClusterNode {
         break;
       case CbKind.recoverDone:
         n.platform.events.emit(Ev.dlmRecovery, 3, a, 0, 0);
+        n.recoverDoneGen = a;
         n.controlDue = true;
         n.controlChannel.wakeAll();
         break;

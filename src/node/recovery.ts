@@ -116,7 +116,10 @@ export function* controlLoop(n: NodeCore, p: Proc): Generator<void, void, void> 
       n.controlDue = true;
       continue;
     }
-    if (n.recoverJids.size === 0 && n.glocks.blockLocks) {
+    // Like gfs2_control_func's ls_recover_block check: a recover_prep newer than the done being
+    // handled means another recovery is under way (its slots may not have arrived yet): keep
+    // the freeze until that recovery's done.
+    if (n.recoverJids.size === 0 && n.glocks.blockLocks && n.recoverDoneGen >= n.recoverPrepGen) {
       n.glocks.setBlockLocks(false);
       const thawed = n.glocks.thaw();
       n.log(`recover generation done, ${thawed} glocks thawed`);
