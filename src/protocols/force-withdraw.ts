@@ -60,8 +60,8 @@ export class ForceWithdraw implements WithdrawProtocol {
     n.sdf |= Sdf.withdrawn;
     phase(n, WithdrawPhase.start, n.node);
     n.sdf |= Sdf.withdrawInProg;
-    yield* this.signalOurWithdraw(n, p);
     n.log('about to withdraw this file system');
+    yield* this.signalOurWithdraw(n, p);
     yield* ueventAndAck(n, p);
     releaseLockspace(n, false);
     phase(n, WithdrawPhase.lockspaceReleased, n.node);

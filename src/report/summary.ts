@@ -77,7 +77,9 @@ function shellQuote(s: string): string {
 
 /** The command that replays this run on the deterministic driver. */
 export function reproduceCommand(r: Pick<RunResult, 'seed' | 'protocol' | 'faults' | 'config'>): string {
-  const args = ['gfs2-stress', 'run', '--mode', 'sim', '--seed', String(r.seed)];
+  // A threads run depends on real interleavings: its command repeats the conditions, and only a
+  // sim run repeats the history exactly.
+  const args = ['gfs2-stress', 'run', '--mode', r.config.mode, '--seed', String(r.seed)];
   if (r.protocol !== defaultProtocol) args.push('--protocol', r.protocol);
   if (r.faults !== null) args.push('--faults', r.faults);
   for (const field of reproducedFields) {
@@ -292,7 +294,9 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     if (n > vmax) out.push(`    … and ${n - vmax} more (see --json)`);
   }
   if (!r.checker.ok || r.state === 'errored') {
-    out.push(`  seed ${r.seed}; reproduce with: ${reproduceCommand(r)}`);
+    out.push(
+      `  seed ${r.seed}; ${r.config.mode === 'sim' ? 'reproduce with' : 'rerun the same conditions with (threads runs are not exactly repeatable)'}: ${reproduceCommand(r)}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

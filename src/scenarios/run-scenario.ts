@@ -60,7 +60,7 @@ export function explain(s: Scenario, r: RunResult): string[] {
       (v) => v.timeNs !== undefined && open !== null && v.timeNs >= open && (close === null || v.timeNs <= close),
     );
     out.push(`S6 window: SDF_WITHDRAW_RECOVERY cleared at ${ms(open)}, J_0 replayed at ${ms(close)}.`);
-    if (open === null) out.push('The window never opened (the flag was not cleared before the replay, or no withdraw).');
+    if (open === null || (close !== null && open >= close)) out.push('The window never opened: the flag was cleared only after the journal was replayed (or there was no withdraw).');
     else if (inWindow.length > 0) out.push(`The window was hit: ${inWindow.length} violation(s) inside it (first: ${inWindow[0]?.invariant} ${inWindow[0]?.detail}).`);
     else if (!r.checker.ok) out.push('Violations were found, but none inside the window.');
     else out.push('The window was not hit: no other node used node 0\'s blocks between the clear and the replay.');

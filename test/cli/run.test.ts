@@ -117,7 +117,7 @@ describe('gfs2-stress run', () => {
     const r = await runWith(['--seed', '99', '--nodes', '3'], f.fn);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /VIOLATED/);
-    assert.match(r.stdout, /reproduce with: gfs2-stress run --mode sim --seed 99 --nodes 3/);
+    assert.match(r.stdout, /: gfs2-stress run --mode threads --seed 99 --nodes 3/);
   });
 
   test('exits 70 with the stack when runCluster throws, and --json still gets a document', async () => {

@@ -27,7 +27,21 @@ describe('the human summary', () => {
     );
     assert.match(s, /checker: VIOLATED, 1 violation/);
     assert.match(s, /I2 \(block 4242, nodes 0,2\): node 2 read v4/);
-    assert.match(s, /reproduce with: gfs2-stress run --mode sim --seed 77 --protocol legacy/);
+    // The sample is a threads run: its command repeats the conditions, and says it cannot
+    // repeat the interleaving.
+    assert.match(s, /not exactly repeatable\): gfs2-stress run --mode threads --seed 77 --protocol legacy/);
+  });
+
+  test('a sim run that failed prints the command that reproduces it exactly', () => {
+    const base = sampleResult();
+    const s = formatSummary(
+      sampleResult({
+        seed: 78,
+        config: { ...base.config, mode: 'sim', seed: 78 },
+        checker: { ok: false, violations: [{ invariant: 'I1', block: 1, detail: 'stale' }] },
+      }),
+    );
+    assert.match(s, /reproduce with: gfs2-stress run --mode sim --seed 78/);
   });
 
   test('shows per-node ops/s, glock, log and replay counters and journal states', () => {
@@ -67,7 +81,7 @@ describe('the human summary', () => {
       seed: 5,
       protocol: 'force-withdraw',
       faults: 'random',
-      config: sampleConfig({ nodes: 2, durationMs: 90_000, hotSkew: 0.5 }),
+      config: sampleConfig({ mode: 'sim', nodes: 2, durationMs: 90_000, hotSkew: 0.5 }),
     });
     assert.equal(cmd, 'gfs2-stress run --mode sim --seed 5 --faults random --nodes 2 --duration 1m30s --hot-skew 0.5');
   });
