@@ -86,19 +86,9 @@ function readDinode(c: FsContext, ino: number, res: number): number {
 }
 
 function* opStat(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
-  const dirBlk = dirBlockOf(c.fs, slot);
-  const dirGl = inodeGlock(c, dirBlk);
-  const r = yield* acquire(c, p, h.dir, dirGl, SH, 0);
-  if (r !== 0) return r;
-  const dirOff = c.blocks.read(dirBlk, dirGl.res);
-  if (dirOff < 0) return dirOff;
-  const ino = dinodeOf(c, dirOff, slot);
-  if (ino === 0) return 0;
-  const gl = inodeGlock(c, ino);
-  const r2 = yield* acquire(c, p, h.inode, gl, SH, 0);
-  if (r2 !== 0) return r2;
-  const off = readDinode(c, ino, gl.res);
-  return Math.min(off, 0);
+  const ino = yield* lockSlot(c, p, h, slot, SH, SH);
+  if (ino <= 0) return ino;
+  return Math.min(readDinode(c, ino, inodeGlock(c, ino).res), 0);
 }
 
 /** Allocate one block of `kind` from some rgrp, leaving that rgrp held EX in h.rgrp. Block or < 0. */
@@ -148,21 +138,25 @@ function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
   return 0;
 }
 
-/** Lock the slot's directory SH and its inode EX; returns the inode block (> 0), 0 if empty, or < 0. */
-function* lockInodeEx(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
+/**
+ * Lock the slot's directory block in `dirState` and, if the slot holds a file, its inode in
+ * `inodeState` (directory before inode, as every operation orders them). Returns the inode
+ * block (> 0), 0 if the slot is empty, or < 0.
+ */
+function* lockSlot(c: FsContext, p: Proc, h: OpHolders, slot: number, dirState: number, inodeState: number): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
-  const r = yield* acquire(c, p, h.dir, dirGl, SH, 0);
+  const r = yield* acquire(c, p, h.dir, dirGl, dirState, 0);
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
   const ino = dirOff < 0 ? dirOff : dinodeOf(c, dirOff, slot);
   if (ino <= 0) return ino;
-  const r2 = yield* acquire(c, p, h.inode, inodeGlock(c, ino), EX, 0);
+  const r2 = yield* acquire(c, p, h.inode, inodeGlock(c, ino), inodeState, 0);
   return r2 !== 0 ? r2 : ino;
 }
 
 function* opWrite(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
-  const ino = yield* lockInodeEx(c, p, h, slot);
+  const ino = yield* lockSlot(c, p, h, slot, SH, EX);
   if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
   const off = readDinode(c, ino, gl.res);
@@ -230,7 +224,7 @@ function* dropLastBlock(c: FsContext, p: Proc, h: OpHolders, ino: number, res: n
 }
 
 function* opTruncate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
-  const ino = yield* lockInodeEx(c, p, h, slot);
+  const ino = yield* lockSlot(c, p, h, slot, SH, EX);
   if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
   const off = readDinode(c, ino, gl.res);
@@ -240,16 +234,12 @@ function* opTruncate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generat
 }
 
 function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
+  const ino = yield* lockSlot(c, p, h, slot, EX, EX);
+  if (ino <= 0) return ino;
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
-  let r = yield* acquire(c, p, h.dir, dirGl, EX, 0);
-  if (r !== 0) return r;
-  const dirOff = c.blocks.read(dirBlk, dirGl.res);
-  const ino = dirOff < 0 ? dirOff : dinodeOf(c, dirOff, slot);
-  if (ino <= 0) return ino;
   const gl = inodeGlock(c, ino);
-  r = yield* acquire(c, p, h.inode, gl, EX, 0);
-  if (r !== 0) return r;
+  let r = 0;
   const off = readDinode(c, ino, gl.res);
   if (off < 0) return off;
   // Free data blocks last to first, one rgrp glock at a time, then unlink and free the dinode.

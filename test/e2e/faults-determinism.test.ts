@@ -10,17 +10,14 @@
 // compared are not empty. The plan itself is not hard-coded: it is re-derived from randomPlan.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runOptionsFromFlags } from '../../src/cli/commands/run.js';
 import { formatFaultPlan, parseFaultPlan, randomPlan } from '../../src/faults/index.js';
 import { runCluster } from '../../src/orchestrator/run.js';
 import type { RunResult } from '../../src/report/result.js';
+import { runCli } from '../support/cli-child.js';
 import { describeRun } from './cluster.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const TIMEOUT_MS = 30_000;
 
 const FLAGS = {
   mode: 'sim',
@@ -39,25 +36,6 @@ function runWithFaults(faults: string): Promise<RunResult> {
   return runCluster(o.config, { protocol: o.protocol, faults: o.faults });
 }
 
-function cliJson(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: TIMEOUT_MS,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('a sim run with --faults random and a fixed seed', () => {
   const canonical = formatFaultPlan(randomPlan(SEED, NODES, DURATION_MS));
@@ -103,7 +81,7 @@ describe('a sim run with --faults random and a fixed seed', () => {
   test('from the CLI writes the same plan text and historyHash into its JSON document, and exits 1', async () => {
     const args = ['run', '--faults', 'random', '--json', '--quiet'];
     for (const [k, v] of Object.entries(FLAGS)) args.push(`--${k}`, v);
-    const exit = await cliJson(args);
+    const exit = await runCli(args);
     assert.equal(exit.code, 1, exit.stderr);
     const doc = JSON.parse(exit.stdout) as RunResult;
     assert.equal(doc.faults, canonical);

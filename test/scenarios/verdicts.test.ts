@@ -11,6 +11,15 @@ import { describe, test } from 'node:test';
 import { bare, describeOutcome, invariantsOf, linesOf, SEEDS, scenarioOutcome, survivorMessages } from './outcomes.js';
 
 /** The run finished on its own (not errored or stalled) and the oracle found nothing. */
+/** The run completes and the oracle reports a stale replay or use (I1 or I2). */
+async function assertCaughtStale(name: string, protocol: string, seed: number): Promise<void> {
+  const o = await scenarioOutcome(name, protocol, seed);
+  assert.equal(o.result.state, 'completed', describeOutcome(o));
+  assert.equal(o.result.checker.ok, false, describeOutcome(o));
+  const inv = invariantsOf(o.result);
+  assert.ok(inv.includes('I1') || inv.includes('I2'), `expected I1 or I2 among ${inv.join(', ')}`);
+}
+
 async function assertClean(name: string, protocol: string, seed: number): Promise<void> {
   const o = await scenarioOutcome(name, protocol, seed);
   assert.equal(o.result.state, 'completed', describeOutcome(o));
@@ -20,13 +29,7 @@ async function assertClean(name: string, protocol: string, seed: number): Promis
 
 describe('s1-stale-replay', () => {
   for (const seed of SEEDS) {
-    test(`is caught as a stale replay (I1 or I2) under legacy, seed ${seed}`, async () => {
-      const o = await scenarioOutcome('s1-stale-replay', 'legacy', seed);
-      assert.equal(o.result.state, 'completed', describeOutcome(o));
-      assert.equal(o.result.checker.ok, false, describeOutcome(o));
-      const inv = invariantsOf(o.result);
-      assert.ok(inv.includes('I1') || inv.includes('I2'), `expected I1 or I2 among ${inv.join(', ')}`);
-    });
+    test(`is caught as a stale replay (I1 or I2) under legacy, seed ${seed}`, () => assertCaughtStale('s1-stale-replay', 'legacy', seed));
   }
   for (const protocol of ['force-withdraw', 'release-recover']) {
     for (const seed of SEEDS) {
@@ -37,13 +40,7 @@ describe('s1-stale-replay', () => {
 
 describe('s2-secondary-release', () => {
   for (const seed of SEEDS) {
-    test(`is caught under force-withdraw:no-secondary-wait, seed ${seed}`, async () => {
-      const o = await scenarioOutcome('s2-secondary-release', 'force-withdraw:no-secondary-wait', seed);
-      assert.equal(o.result.state, 'completed', describeOutcome(o));
-      assert.equal(o.result.checker.ok, false, describeOutcome(o));
-      const inv = invariantsOf(o.result);
-      assert.ok(inv.includes('I1') || inv.includes('I2'), `expected I1 or I2 among ${inv.join(', ')}`);
-    });
+    test(`is caught under force-withdraw:no-secondary-wait, seed ${seed}`, () => assertCaughtStale('s2-secondary-release', 'force-withdraw:no-secondary-wait', seed));
   }
   for (const protocol of ['force-withdraw', 'release-recover']) {
     for (const seed of SEEDS) {
