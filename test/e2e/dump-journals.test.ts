@@ -12,30 +12,17 @@ import { after, before, describe, test } from 'node:test';
 import { findHead } from '../../src/journal/head.js';
 import { replayJournal, scanJournal } from '../../src/journal/replay.js';
 import { type JournalLoc, JournalStatus, newJournalHead } from '../../src/journal/types.js';
-import { type BlockIo, IoStatus } from '../../src/platform/platform.js';
+import type { BlockIo } from '../../src/platform/platform.js';
 import type { RunResult } from '../../src/report/result.js';
 import { describeRun, runSim } from './cluster.js';
+import { memIo } from '../journal/mem-io.js';
 
 const NODES = 3;
 const BS = 512;
 const JOURNAL_BLOCKS = 64;
 
 /** A BlockIo over a plain byte array of whole blocks. */
-function bytesIo(disk: Uint8Array): BlockIo {
-  return {
-    read(_node, blkno, dst, dstOff) {
-      if (blkno < 0 || (blkno + 1) * BS > disk.length) return IoStatus.eio;
-      dst.set(disk.subarray(blkno * BS, (blkno + 1) * BS), dstOff);
-      return IoStatus.ok;
-    },
-    write(_node, blkno, src, srcOff) {
-      if (blkno < 0 || (blkno + 1) * BS > disk.length) return IoStatus.eio;
-      disk.set(src.subarray(srcOff, srcOff + BS), blkno * BS);
-      return IoStatus.ok;
-    },
-    lastWriteDelayNs: () => 0,
-  };
-}
+const bytesIo = (disk: Uint8Array): BlockIo => memIo(disk, BS);
 
 interface Logged {
   blk: number;

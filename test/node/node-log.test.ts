@@ -14,7 +14,8 @@ import { type JournalLoc, JournalStatus, newJournalHead } from '../../src/journa
 import { BufferCache } from '../../src/node/buffers.js';
 import { NodeLog } from '../../src/node/node-log.js';
 import { Transaction } from '../../src/node/trans.js';
-import { type BlockIo, IoStatus, type Platform } from '../../src/platform/platform.js';
+import type { BlockIo, Platform } from '../../src/platform/platform.js';
+import { memIo } from '../journal/mem-io.js';
 
 const BS = 512;
 const JOURNAL_BLOCKS = 64;
@@ -22,19 +23,7 @@ const DATA_START = 2 + JOURNAL_BLOCKS;
 
 function rig() {
   const disk = new Uint8Array((DATA_START + 64) * BS);
-  const io: BlockIo = {
-    read(_n, blk, dst, off) {
-      if (blk < 0 || (blk + 1) * BS > disk.length) return IoStatus.eio;
-      dst.set(disk.subarray(blk * BS, (blk + 1) * BS), off);
-      return IoStatus.ok;
-    },
-    write(_n, blk, src, off) {
-      if (blk < 0 || (blk + 1) * BS > disk.length) return IoStatus.eio;
-      disk.set(src.subarray(off, off + BS), blk * BS);
-      return IoStatus.ok;
-    },
-    lastWriteDelayNs: () => 0,
-  };
+  const io: BlockIo = memIo(disk, BS);
   const loc: JournalLoc = { jid: 0, startBlk: 2, journalBlocks: JOURNAL_BLOCKS, blockSize: BS };
   assert.equal(mkfsJournal(io, 0, loc, 5), JournalStatus.ok);
   const platform: Platform = {
