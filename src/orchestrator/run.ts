@@ -263,6 +263,7 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
     reorderWindowNs: config.mode === 'threads' ? 200e6 : 0,
   });
   consumer.observers.push(oracle.observe);
+  for (const o of opts.observers ?? []) consumer.observers.push(o);
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
   return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0 });

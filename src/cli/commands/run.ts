@@ -19,6 +19,7 @@ import { type Config, Modes, Workloads } from '../../config/types.js';
 import { toJson } from '../../report/json.js';
 import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, toolInfo } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
+import type { EventObserver } from '../../orchestrator/consumer.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
@@ -31,6 +32,11 @@ export interface RunClusterOptions {
   readonly scenario?: string;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Extra passive observers of every event record (a trace writer, a contention profile). They
+   * see records in drain order (threads mode: per node in order, nodes interleaved by drain).
+   */
+  readonly observers?: readonly EventObserver[];
 }
 
 export type RunClusterFn = (config: Config, opts: RunClusterOptions) => Promise<RunResult>;
