@@ -171,6 +171,50 @@ export interface RunResult {
   readonly latency: Readonly<Record<string, LatencySummary>>;
   readonly messages: readonly LogMessage[];
   readonly withdraws?: readonly WithdrawRecord[];
+  /** Per-glock contention profile (filled by runs that ask for it, e.g. `profile`). */
+  readonly glocks?: readonly GlockProfile[];
+  /** Throughput and fault markers over time. */
+  readonly series?: RunSeries;
+}
+
+/**
+ * One glock's contention profile over a run (`profile`, the report's "top contended glocks").
+ * The glstats fields are as the kernel's glstats debugfs file shows them (ns, summed over
+ * nodes' per-node figures by the collector); the wait figures are `perf lock contention`'s.
+ */
+export interface GlockProfile {
+  /** `n:<type>/<number>` as glocktop and glstats print it. */
+  readonly name: string;
+  readonly type: number;
+  readonly number: number;
+  readonly srtt: number;
+  readonly srttvar: number;
+  readonly srttb: number;
+  readonly srttvarb: number;
+  readonly sirt: number;
+  readonly sirtvar: number;
+  readonly dcount: number;
+  readonly qcount: number;
+  /** Holder requests that had to wait, their total, longest and mean wait (ns). */
+  readonly contended: number;
+  readonly waitNsTotal: number;
+  readonly waitNsMax: number;
+  readonly waitNsAvg: number;
+  /** Grants per node, index = node id (fairness). */
+  readonly grantsByNode: readonly number[];
+  readonly [key: string]: unknown;
+}
+
+/** Throughput over time, for timelines and the report. */
+export interface RunSeries {
+  /** Width of one bucket of `ops` (virtual ns in sim, monotonic ns in threads). */
+  readonly intervalNs: number;
+  /** Operations finished in each bucket, all nodes. */
+  readonly ops: readonly number[];
+  /** Faults that fired, in time order (bounded). */
+  readonly faults: readonly { readonly timeNs: number; readonly node: number; readonly kind: string }[];
+  /** Withdraw starts, in time order (bounded). */
+  readonly withdraws: readonly { readonly timeNs: number; readonly node: number }[];
 }
 
 /** Live progress during a run, for the progress line. */
