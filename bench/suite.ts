@@ -75,6 +75,8 @@ export interface SuiteOutput {
   readonly checksum: string;
   /** Plain-text findings worth printing (e.g. which CRC-32C implementation won). */
   readonly notes?: readonly string[];
+  /** The parameters the suite ran with (sizes, repetitions), stored in the result as `config`. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export type Suite = (ctx: BenchContext) => Promise<SuiteOutput>;

@@ -4,6 +4,8 @@
 
 import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
+import { registerBenchCommand } from './commands/bench.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
 import { reportCliError, usageHint } from './errors.js';
@@ -56,6 +58,8 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
     );
   registerRunCommand(program, ctx);
   registerScenarioCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerBenchCommand(program, ctx);
+  registerCompareCommand(program, ctx);
   return program;
 }
 
