@@ -56,14 +56,18 @@ function machine(d: BenchResult): string {
   return `${e.os} (${e.platform} ${e.arch}), ${e.cpuModel}, ${e.cpus} CPUs, ${gib} GiB, Node ${e.node} (V8 ${e.v8})`;
 }
 
-function latestSection(f: ResultFile): string {
+/** Where and how a document was made: printed once when every suite shares it, else per suite. */
+function provenance(d: BenchResult): string {
+  return `Machine: ${machine(d)}  \nCommand: \`${d.command.join(' ')}\``;
+}
+
+function latestSection(f: ResultFile, shared: boolean): string {
   const d = f.doc;
   const parts = [
     `\`${f.file}\` — ${d.state}, started ${d.startedAt}, ${d.quick ? 'quick' : 'full'}, seed ${d.seed}, ` +
-      `${(d.wallMs / 1000).toFixed(1)} s, ${d.tool.name} ${d.tool.version}, checksum \`${d.checksum}\`  `,
-    `Machine: ${machine(d)}  `,
-    `Command: \`${d.command.join(' ')}\``,
+      `${(d.wallMs / 1000).toFixed(1)} s, ${d.tool.name} ${d.tool.version}, checksum \`${d.checksum}\`${shared ? '' : '  '}`,
   ];
+  if (!shared) parts.push(provenance(d));
   const ratios = ratioCells(d.ratios);
   if (ratios.length > 0) parts.push('', markdownTable(ratioHeader, ratios));
   if (d.metrics.length > 0) parts.push('', markdownTable(metricHeader, metricCells(d.metrics)));
@@ -91,14 +95,18 @@ function historyTable(files: readonly ResultFile[]): string {
 export function renderReadme(existing: string | null, files: readonly ResultFile[]): string {
   const parts = [readmeHeader(existing)];
   if (files.length === 0) parts.push('_No bench results in this directory yet._\n');
-  for (const suite of SUITE_NAMES) {
-    const mine = files
+  const bySuite = SUITE_NAMES.map((suite) =>
+    files
       .filter((f) => f.doc.suite === suite)
-      .sort((a, b) => (a.doc.startedAt < b.doc.startedAt ? 1 : a.doc.startedAt > b.doc.startedAt ? -1 : 0));
-    const [latest, ...older] = mine;
-    if (latest === undefined) continue;
-    parts.push(`## ${suite}\n\n${latestSection(latest)}\n`);
-    if (older.length > 0) parts.push(`### Earlier ${suite} results\n\n${historyTable(older)}\n`);
+      .sort((a, b) => (a.doc.startedAt < b.doc.startedAt ? 1 : a.doc.startedAt > b.doc.startedAt ? -1 : 0)),
+  ).filter((mine) => mine.length > 0);
+  const latest = bySuite.map((mine) => (mine[0] as ResultFile).doc);
+  const shared = latest.length > 0 && new Set(latest.map(provenance)).size === 1;
+  if (shared) parts.push(`${provenance(latest[0] as BenchResult)}\n`);
+  for (const [first, ...older] of bySuite) {
+    if (first === undefined) continue;
+    parts.push(`## ${first.doc.suite}\n\n${latestSection(first, shared)}\n`);
+    if (older.length > 0) parts.push(`### Earlier ${first.doc.suite} results\n\n${historyTable(older)}\n`);
   }
   return parts.join('\n');
 }

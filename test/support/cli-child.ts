@@ -15,11 +15,13 @@ export interface CliExit {
   stderr: string;
 }
 
-export function runCli(args: readonly string[]): Promise<CliExit> {
+/** `timeoutMs`: a longer bound for commands that legitimately run long (bench all --quick). */
+export function runCli(args: readonly string[], opts: { readonly timeoutMs?: number; readonly cwd?: string } = {}): Promise<CliExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: TIMEOUT_MS,
+      timeout: opts.timeoutMs ?? TIMEOUT_MS,
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
