@@ -90,7 +90,15 @@ export function compareSamples(a: Sampled, b: Sampled, alpha: number): MetricDel
 
 function benchSampled(docs: readonly BenchResult[]): Sampled[] {
   return docs.flatMap((d) =>
-    d.metrics.map((m) => ({ suite: d.suite, name: m.name, params: m.params ?? {}, unit: m.unit, better: m.better, samples: m.samples, median: m.median })),
+    d.metrics.map((m) => ({
+      suite: d.suite,
+      name: m.name,
+      params: m.params ?? {},
+      unit: m.unit,
+      better: m.better,
+      samples: m.samples,
+      median: m.median,
+    })),
   );
 }
 
@@ -112,13 +120,22 @@ function runSampled(r: RunResult): Sampled[] {
 }
 
 function describeSuites(d: ResultDocument): string {
-  return d.kind === 'run' ? 'a run result' : `suite${d.suites.length === 1 ? '' : 's'} ${d.suites.map((s) => s.suite).join(', ')}`;
+  return d.kind === 'run'
+    ? 'a run result'
+    : `suite${d.suites.length === 1 ? '' : 's'} ${d.suites.map((s) => s.suite).join(', ')}`;
 }
 
 /** Compare two parsed documents (throws UsageError when they cannot be compared). */
-export function compareDocuments(a: ResultDocument, b: ResultDocument, names: { a: string; b: string }, alpha: number): Comparison {
+export function compareDocuments(
+  a: ResultDocument,
+  b: ResultDocument,
+  names: { a: string; b: string },
+  alpha: number,
+): Comparison {
   if (a.kind !== b.kind)
-    throw new UsageError(`expected two documents of the same kind, received ${describeSuites(a)} (${names.a}) and ${describeSuites(b)} (${names.b})`);
+    throw new UsageError(
+      `expected two documents of the same kind, received ${describeSuites(a)} (${names.a}) and ${describeSuites(b)} (${names.b})`,
+    );
   let sa: Sampled[];
   let sb: Sampled[];
   const ratios: RatioDelta[] = [];
@@ -130,7 +147,9 @@ export function compareDocuments(a: ResultDocument, b: ResultDocument, names: { 
   } else if (a.kind === 'bench' && b.kind === 'bench') {
     const common = a.suites.filter((s) => b.suites.some((t) => t.suite === s.suite)).map((s) => s.suite);
     if (common.length === 0)
-      throw new UsageError(`expected results of the same suite, received ${describeSuites(a)} (${names.a}) and ${describeSuites(b)} (${names.b})`);
+      throw new UsageError(
+        `expected results of the same suite, received ${describeSuites(a)} (${names.a}) and ${describeSuites(b)} (${names.b})`,
+      );
     const da = a.suites.filter((s) => common.includes(s.suite));
     const db = b.suites.filter((s) => common.includes(s.suite));
     sa = benchSampled(da);

@@ -20,22 +20,37 @@ function parseJsonObject(text: string, source: string): Record<string, unknown> 
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${source}: expected a gfs2-stress JSON result, received text that is not JSON (${(err as Error).message})`);
+    throw new UsageError(
+      `${source}: expected a gfs2-stress JSON result, received text that is not JSON (${(err as Error).message})`,
+    );
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
-    throw new UsageError(`${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`);
+    throw new UsageError(
+      `${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`,
+    );
   return doc as Record<string, unknown>;
 }
 
 /** Check the parts of a bench document that compare and the README read. */
 function checkBench(o: Record<string, unknown>, source: string): BenchResult {
   if (!(SUITE_NAMES as readonly unknown[]).includes(o.suite))
-    throw new UsageError(`${source}: expected suite ${SUITE_NAMES.join(', ')}, received ${JSON.stringify(o.suite ?? null)}`);
-  if (!Array.isArray(o.metrics)) throw new UsageError(`${source}: expected a metrics array, received ${JSON.stringify(o.metrics ?? null)}`);
+    throw new UsageError(
+      `${source}: expected suite ${SUITE_NAMES.join(', ')}, received ${JSON.stringify(o.suite ?? null)}`,
+    );
+  if (!Array.isArray(o.metrics))
+    throw new UsageError(`${source}: expected a metrics array, received ${JSON.stringify(o.metrics ?? null)}`);
   for (const m of o.metrics as unknown[]) {
     const mm = m as Record<string, unknown> | null;
-    if (mm === null || typeof mm !== 'object' || typeof mm.name !== 'string' || !Array.isArray(mm.samples) || mm.samples.some((x) => typeof x !== 'number'))
-      throw new UsageError(`${source}: expected each metric to have a name and numeric samples, received ${JSON.stringify(m).slice(0, 120)}`);
+    if (
+      mm === null ||
+      typeof mm !== 'object' ||
+      typeof mm.name !== 'string' ||
+      !Array.isArray(mm.samples) ||
+      mm.samples.some((x) => typeof x !== 'number')
+    )
+      throw new UsageError(
+        `${source}: expected each metric to have a name and numeric samples, received ${JSON.stringify(m).slice(0, 120)}`,
+      );
   }
   if (o.ratios === null || typeof o.ratios !== 'object')
     throw new UsageError(`${source}: expected a ratios object, received ${JSON.stringify(o.ratios ?? null)}`);
@@ -46,11 +61,17 @@ function checkBench(o: Record<string, unknown>, source: string): BenchResult {
 export function parseResultDocument(text: string, source: string): ResultDocument {
   const o = parseJsonObject(text, source);
   if (o.schemaVersion !== SCHEMA_VERSION)
-    throw new UsageError(`${source}: expected schemaVersion ${SCHEMA_VERSION}, received ${JSON.stringify(o.schemaVersion ?? null)}`);
+    throw new UsageError(
+      `${source}: expected schemaVersion ${SCHEMA_VERSION}, received ${JSON.stringify(o.schemaVersion ?? null)}`,
+    );
   if (o.kind === 'bench') return { kind: 'bench', suites: [checkBench(o, source)] };
   if (o.kind === 'bench-run') {
-    if (!Array.isArray(o.suites)) throw new UsageError(`${source}: expected a suites array, received ${JSON.stringify(o.suites ?? null)}`);
-    return { kind: 'bench', suites: (o.suites as unknown[]).map((s, i) => checkBench(s as Record<string, unknown>, `${source} suites[${i}]`)) };
+    if (!Array.isArray(o.suites))
+      throw new UsageError(`${source}: expected a suites array, received ${JSON.stringify(o.suites ?? null)}`);
+    return {
+      kind: 'bench',
+      suites: (o.suites as unknown[]).map((s, i) => checkBench(s as Record<string, unknown>, `${source} suites[${i}]`)),
+    };
   }
   if (o.kind === 'run') return { kind: 'run', run: parseRunResult(text, source) };
   throw new UsageError(`${source}: expected kind ${kinds}, received ${JSON.stringify(o.kind ?? null)}`);

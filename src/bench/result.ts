@@ -4,7 +4,7 @@
 // in a results table. Median, min and max are computed here from the samples, so every stored
 // summary agrees with its samples.
 
-import { RATIO_IDS, type RatioId, type RatioRow, type SuiteName, type SuiteOutput, median } from '../../bench/suite.js';
+import { median, RATIO_IDS, type RatioId, type RatioRow, type SuiteName, type SuiteOutput } from '../../bench/suite.js';
 import { type EnvInfo, SCHEMA_VERSION, type ToolInfo } from '../report/result.js';
 
 /** A metric as stored: the suite's samples plus their summary. */
@@ -90,7 +90,8 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Num
 function metricProblem(m: unknown): string | null {
   if (m === null || typeof m !== 'object') return `expected a metric object, received ${String(m)}`;
   const o = m as Record<string, unknown>;
-  if (typeof o.name !== 'string' || o.name === '') return `expected a non-empty name, received ${JSON.stringify(o.name)}`;
+  if (typeof o.name !== 'string' || o.name === '')
+    return `expected a non-empty name, received ${JSON.stringify(o.name)}`;
   const at = `metric ${o.name}`;
   if (typeof o.unit !== 'string') return `${at}: expected a unit string, received ${JSON.stringify(o.unit)}`;
   if (o.better !== 'lower' && o.better !== 'higher')

@@ -10,14 +10,24 @@ import type { BenchContext, Suite, SuiteName, SuiteOutput } from '../../bench/su
 import { toJson } from '../report/json.js';
 import { collectEnv, SCHEMA_VERSION, toolInfo } from '../report/result.js';
 import { readBenchResults, renderReadme } from './readme.js';
-import { type BenchResult, type BenchRunDocument, buildBenchResult, resultFileName, SuiteOutputError } from './result.js';
+import {
+  type BenchResult,
+  type BenchRunDocument,
+  buildBenchResult,
+  resultFileName,
+  SuiteOutputError,
+} from './result.js';
 
 /** Where a suite comes from: bench/<name>/index.js's `suite` in the tool; a fake in tests. */
 export type SuiteLoader = (name: SuiteName) => Promise<Suite>;
 
 export const loadSuite: SuiteLoader = async (name) => {
   const mod = (await import(`../../bench/${name}/index.js`)) as { suite?: unknown };
-  if (typeof mod.suite !== 'function') throw new SuiteOutputError(name, `expected bench/${name}/index.js to export a function 'suite', received ${typeof mod.suite}`);
+  if (typeof mod.suite !== 'function')
+    throw new SuiteOutputError(
+      name,
+      `expected bench/${name}/index.js to export a function 'suite', received ${typeof mod.suite}`,
+    );
   return mod.suite as Suite;
 };
 

@@ -23,7 +23,13 @@ export function fakeOutput(): SuiteOutput {
   return {
     metrics: [
       { name: 'crc.nsPerBlock', unit: 'ns', better: 'lower', samples: [5, 1, 3] },
-      { name: 'replay.blocksPerSec', unit: 'blocks/s', better: 'higher', samples: [2000, 1000, 4000, 3000], params: { nodes: 4 } },
+      {
+        name: 'replay.blocksPerSec',
+        unit: 'blocks/s',
+        better: 'higher',
+        samples: [2000, 1000, 4000, 3000],
+        params: { nodes: 4 },
+      },
     ],
     ratios: { P1: p1, P2: p2 },
     checksum: 'c0ffee',
@@ -33,7 +39,10 @@ export function fakeOutput(): SuiteOutput {
 }
 
 /** A loader giving every suite `suite` (or a per-name override). */
-export function fakeLoader(suite: Suite, per: Partial<Record<SuiteName, Suite>> = {}): SuiteLoader & { calls: SuiteName[] } {
+export function fakeLoader(
+  suite: Suite,
+  per: Partial<Record<SuiteName, Suite>> = {},
+): SuiteLoader & { calls: SuiteName[] } {
   const calls: SuiteName[] = [];
   const load = async (name: SuiteName): Promise<Suite> => {
     calls.push(name);

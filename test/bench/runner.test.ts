@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Suite } from '../../bench/suite.js';
-import { SuiteOutputError, type BenchResult } from '../../src/bench/result.js';
+import { type BenchResult, SuiteOutputError } from '../../src/bench/result.js';
 import { missedTargets, runBench } from '../../src/bench/runner.js';
 import { emptySuite, fakeLoader, fakeOutput } from './fake-suites.js';
 
@@ -65,7 +65,12 @@ describe('bench runner', () => {
     await runBench({ ...base, parts: ['micro', 'recovery', 'contention', 'scaling'], outDir: dir, loadSuite: loader });
     assert.deepEqual(loader.calls, ['micro', 'recovery', 'contention', 'scaling']);
     const jsons = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    assert.deepEqual(jsons.map((f) => f.replace(/-\d{4}-\d\d-\d\d\.json$/, '')).sort(), ['contention', 'micro', 'recovery', 'scaling']);
+    assert.deepEqual(jsons.map((f) => f.replace(/-\d{4}-\d\d-\d\d\.json$/, '')).sort(), [
+      'contention',
+      'micro',
+      'recovery',
+      'scaling',
+    ]);
   });
 
   test('a second run on the same day replaces the file', async () => {
@@ -84,21 +89,38 @@ describe('bench runner', () => {
       ctx.log('warming up');
       return fakeOutput();
     };
-    await runBench({ ...base, log: (l) => lines.push(l), parts: ['recovery'], outDir: dir, loadSuite: fakeLoader(suite) });
+    await runBench({
+      ...base,
+      log: (l) => lines.push(l),
+      parts: ['recovery'],
+      outDir: dir,
+      loadSuite: fakeLoader(suite),
+    });
     assert.deepEqual(seen, { quick: true, seed: 7 });
     assert.ok(lines.includes('recovery: warming up'), lines.join('\n'));
   });
 
   for (const [why, out] of [
-    ['a NaN sample', { ...fakeOutput(), metrics: [{ name: 'x.ns', unit: 'ns', better: 'lower', samples: [1, Number.NaN] }] }],
+    [
+      'a NaN sample',
+      { ...fakeOutput(), metrics: [{ name: 'x.ns', unit: 'ns', better: 'lower', samples: [1, Number.NaN] }] },
+    ],
     ['no samples', { ...fakeOutput(), metrics: [{ name: 'x.ns', unit: 'ns', better: 'lower', samples: [] }] }],
-    ['an infinite ratio', { ...fakeOutput(), ratios: { P1: { ...fakeOutput().ratios.P1, ratio: Number.POSITIVE_INFINITY } } }],
+    [
+      'an infinite ratio',
+      { ...fakeOutput(), ratios: { P1: { ...fakeOutput().ratios.P1, ratio: Number.POSITIVE_INFINITY } } },
+    ],
     ['an unknown P-row', { ...fakeOutput(), ratios: { P10: fakeOutput().ratios.P1 } }],
   ] as const) {
     test(`a suite output with ${why} is refused and not written`, async () => {
       const bad: Suite = async () => out as never;
       await assert.rejects(
-        runBench({ ...base, parts: ['micro', 'recovery'], outDir: dir, loadSuite: fakeLoader(emptySuite, { micro: bad }) }),
+        runBench({
+          ...base,
+          parts: ['micro', 'recovery'],
+          outDir: dir,
+          loadSuite: fakeLoader(emptySuite, { micro: bad }),
+        }),
         SuiteOutputError,
       );
       assert.deepEqual(
@@ -113,7 +135,10 @@ describe('bench runner', () => {
     const interrupted: Suite = async (ctx) => {
       controller.abort(new Error('test'));
       assert.equal(ctx.signal?.aborted, true);
-      return { ...fakeOutput(), metrics: [...fakeOutput().metrics, { name: 'late.ns', unit: 'ns', better: 'lower', samples: [] }] };
+      return {
+        ...fakeOutput(),
+        metrics: [...fakeOutput().metrics, { name: 'late.ns', unit: 'ns', better: 'lower', samples: [] }],
+      };
     };
     const loader = fakeLoader(emptySuite, { recovery: interrupted });
     const { document } = await runBench({
@@ -125,13 +150,22 @@ describe('bench runner', () => {
     });
     assert.equal(document.state, 'interrupted');
     assert.deepEqual(loader.calls, ['micro', 'recovery']);
-    assert.deepEqual(document.suites.map((s) => [s.suite, s.state]), [
-      ['micro', 'completed'],
-      ['recovery', 'interrupted'],
-    ]);
+    assert.deepEqual(
+      document.suites.map((s) => [s.suite, s.state]),
+      [
+        ['micro', 'completed'],
+        ['recovery', 'interrupted'],
+      ],
+    );
     const rec = document.suites[1] as BenchResult;
-    assert.deepEqual(rec.metrics.map((m) => m.name), ['crc.nsPerBlock', 'replay.blocksPerSec']);
-    assert.ok(rec.notes.some((n) => n.includes('late.ns')), rec.notes.join('\n'));
+    assert.deepEqual(
+      rec.metrics.map((m) => m.name),
+      ['crc.nsPerBlock', 'replay.blocksPerSec'],
+    );
+    assert.ok(
+      rec.notes.some((n) => n.includes('late.ns')),
+      rec.notes.join('\n'),
+    );
     assert.ok(existsSync(join(dir, 'README.md')));
   });
 
@@ -141,7 +175,13 @@ describe('bench runner', () => {
       controller.abort(new Error('test'));
       throw new Error('aborted');
     };
-    const { document } = await runBench({ ...base, parts: ['micro'], outDir: dir, signal: controller.signal, loadSuite: fakeLoader(throwing) });
+    const { document } = await runBench({
+      ...base,
+      parts: ['micro'],
+      outDir: dir,
+      signal: controller.signal,
+      loadSuite: fakeLoader(throwing),
+    });
     assert.equal(document.state, 'interrupted');
     assert.deepEqual(document.suites, []);
   });
@@ -154,17 +194,29 @@ describe('bench runner', () => {
   });
 
   test('the README gets a P-row table and a metric table, and keeps the text above the marker', async () => {
-    writeFileSync(join(dir, 'README.md'), '# Our numbers\n\nMeasured on the lab box.\n\n<!-- generated -->\nstale generated text\n');
+    writeFileSync(
+      join(dir, 'README.md'),
+      '# Our numbers\n\nMeasured on the lab box.\n\n<!-- generated -->\nstale generated text\n',
+    );
     await runBench({ ...base, parts: ['micro'], outDir: dir, loadSuite: fakeLoader(async () => fakeOutput()) });
     const md = readFileSync(join(dir, 'README.md'), 'utf8');
     assert.ok(md.startsWith('# Our numbers\n\nMeasured on the lab box.\n\n<!-- generated -->\n'), md);
     assert.ok(!md.includes('stale generated text'));
     assert.match(md, /^## micro$/m);
     assert.match(md, /^\| P \| figure \| value \| baseline \| ratio \| target \| met \| spread \|$/m);
-    assert.match(md, /^\| P1 \| CRC-32C 4 KiB \| 100ns \| 400ns \(byte-wise CRC\) \| 4\.00× \| ≥ 2× \| yes \| 4\.00×–4\.00× \(n=3\) \|$/m);
-    assert.match(md, /^\| P2 \| replay \| 20 blocks\/s \| 100 blocks\/s \(memcpy\) \| 0\.20× \| ≥ 0\.5× \| NO \| 0\.10×–0\.30× \(n=3\) \|$/m);
+    assert.match(
+      md,
+      /^\| P1 \| CRC-32C 4 KiB \| 100ns \| 400ns \(byte-wise CRC\) \| 4\.00× \| ≥ 2× \| yes \| 4\.00×–4\.00× \(n=3\) \|$/m,
+    );
+    assert.match(
+      md,
+      /^\| P2 \| replay \| 20 blocks\/s \| 100 blocks\/s \(memcpy\) \| 0\.20× \| ≥ 0\.5× \| NO \| 0\.10×–0\.30× \(n=3\) \|$/m,
+    );
     assert.match(md, /^\| crc\.nsPerBlock \| 3ns \| 1ns – 5ns \| ns \| 3 \|$/m);
-    assert.match(md, /^\| replay\.blocksPerSec \{nodes=4\} \| 2,500 blocks\/s \| 1,000 blocks\/s – 4,000 blocks\/s \| blocks\/s \| 4 \|$/m);
+    assert.match(
+      md,
+      /^\| replay\.blocksPerSec \{nodes=4\} \| 2,500 blocks\/s \| 1,000 blocks\/s – 4,000 blocks\/s \| blocks\/s \| 4 \|$/m,
+    );
     assert.match(md, /Command: `gfs2-stress bench micro`/);
     assert.match(md, /Machine: .*CPUs.*Node v\d+/);
   });
@@ -185,7 +237,10 @@ describe('bench runner', () => {
     assert.match(md, /^## recovery$/m);
     assert.doesNotMatch(md, /^## scaling$/m);
     assert.match(md, /^### Earlier micro results$/m);
-    assert.match(md, /^\| `micro-2020-01-02\.json` \| 2020-01-02T03:04:05\.000Z \| quick \| 4\.00× met \| 0\.20× MISSED \|$/m);
+    assert.match(
+      md,
+      /^\| `micro-2020-01-02\.json` \| 2020-01-02T03:04:05\.000Z \| quick \| 4\.00× met \| 0\.20× MISSED \|$/m,
+    );
     // The latest micro result is today's, listed in full above the history.
     assert.ok(md.indexOf(`\`${today}\``) < md.indexOf('### Earlier micro results'));
   });

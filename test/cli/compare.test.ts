@@ -10,9 +10,9 @@ import type { Metric, SuiteName, SuiteOutput } from '../../bench/suite.js';
 import type { Comparison } from '../../src/bench/compare.js';
 import { buildBenchResult } from '../../src/bench/result.js';
 import { collectEnv, toolInfo } from '../../src/report/result.js';
+import { fakeOutput } from '../bench/fake-suites.js';
 import { sampleResult } from '../report/sample-result.js';
 import { runCli } from '../support/cli-child.js';
-import { fakeOutput } from '../bench/fake-suites.js';
 
 let dir: string;
 before(() => {
@@ -20,10 +20,25 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function benchFile(name: string, metrics: Metric[], suite: SuiteName = 'micro', ratios: SuiteOutput['ratios'] = {}): string {
+function benchFile(
+  name: string,
+  metrics: Metric[],
+  suite: SuiteName = 'micro',
+  ratios: SuiteOutput['ratios'] = {},
+): string {
   const doc = buildBenchResult(
     { metrics, ratios, checksum: '1' },
-    { suite, state: 'completed', tool: toolInfo(), env: collectEnv(), command: ['gfs2-stress', 'bench'], seed: 1, quick: false, startedAt: new Date(), wallMs: 1 },
+    {
+      suite,
+      state: 'completed',
+      tool: toolInfo(),
+      env: collectEnv(),
+      command: ['gfs2-stress', 'bench'],
+      seed: 1,
+      quick: false,
+      startedAt: new Date(),
+      wallMs: 1,
+    },
   );
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(doc));
@@ -31,7 +46,13 @@ function benchFile(name: string, metrics: Metric[], suite: SuiteName = 'micro', 
 }
 
 const lat = (samples: number[]): Metric => ({ name: 'crc.nsPerBlock', unit: 'ns', better: 'lower', samples });
-const tput = (samples: number[]): Metric => ({ name: 'replay.blocksPerSec', unit: 'blocks/s', better: 'higher', samples, params: { nodes: 4 } });
+const tput = (samples: number[]): Metric => ({
+  name: 'replay.blocksPerSec',
+  unit: 'blocks/s',
+  better: 'higher',
+  samples,
+  params: { nodes: 4 },
+});
 
 async function compareJson(a: string, b: string, ...extra: string[]): Promise<Comparison> {
   const r = await runCli(['compare', a, b, '--json', ...extra]);
@@ -56,7 +77,10 @@ describe('compare', () => {
     const r = await runCli(['compare', a, b]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\s+micro: crc\.nsPerBlock\s+12ns\s+22ns\s+\+83\.3% worse \(p=0\.008 n=5\+5\)$/m);
-    assert.match(r.stdout, /^\s+micro: replay\.blocksPerSec \{nodes=4\}\s+1,002 blocks\/s\s+2,002 blocks\/s\s+\+99\.8% better \(p=0\.008 n=5\+5\)$/m);
+    assert.match(
+      r.stdout,
+      /^\s+micro: replay\.blocksPerSec \{nodes=4\}\s+1,002 blocks\/s\s+2,002 blocks\/s\s+\+99\.8% better \(p=0\.008 n=5\+5\)$/m,
+    );
     const c = await compareJson(a, b);
     assert.deepEqual(
       c.metrics.map((m) => [m.name, m.verdict]),
@@ -79,7 +103,10 @@ describe('compare', () => {
     const a = benchFile('only-a.json', [lat([1, 2, 3]), { ...tput([1, 2, 3]), params: { nodes: 2 } }]);
     const b = benchFile('only-b.json', [lat([1, 2, 3]), tput([1, 2, 3])]);
     const c = await compareJson(a, b);
-    assert.deepEqual(c.metrics.map((m) => m.name), ['crc.nsPerBlock']);
+    assert.deepEqual(
+      c.metrics.map((m) => m.name),
+      ['crc.nsPerBlock'],
+    );
     assert.deepEqual(c.onlyInA, ['micro: replay.blocksPerSec {nodes=2}']);
     assert.deepEqual(c.onlyInB, ['micro: replay.blocksPerSec {nodes=4}']);
   });

@@ -16,7 +16,10 @@ export interface CliExit {
 }
 
 /** `timeoutMs`: a longer bound for commands that legitimately run long (bench all --quick). */
-export function runCli(args: readonly string[], opts: { readonly timeoutMs?: number; readonly cwd?: string } = {}): Promise<CliExit> {
+export function runCli(
+  args: readonly string[],
+  opts: { readonly timeoutMs?: number; readonly cwd?: string } = {},
+): Promise<CliExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,8 +12,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { Argument, type Command } from 'commander';
 import { SUITE_NAMES, type SuiteName } from '../../../bench/suite.js';
-import { missedTargets, runBench, type SuiteLoader } from '../../bench/runner.js';
 import { formatBenchText } from '../../bench/format.js';
+import { missedTargets, runBench, type SuiteLoader } from '../../bench/runner.js';
 import { toInteger } from '../../config/config.js';
 import { UsageError } from '../../config/errors.js';
 import { toJson } from '../../report/json.js';
@@ -49,7 +49,12 @@ function checkOutDir(dir: string): void {
 }
 
 /** Execute `bench`; resolves to the exit code. `loadSuite` replaces the real suites (tests). */
-export async function executeBench(part: string, flags: BenchFlags, ctx: CliContext, loadSuite?: SuiteLoader): Promise<number> {
+export async function executeBench(
+  part: string,
+  flags: BenchFlags,
+  ctx: CliContext,
+  loadSuite?: SuiteLoader,
+): Promise<number> {
   const { io } = ctx;
   const parts: readonly SuiteName[] = part === 'all' ? SUITE_NAMES : [part as SuiteName];
   const seed = parseBenchSeed(flags.seed);
@@ -70,7 +75,9 @@ export async function executeBench(part: string, flags: BenchFlags, ctx: CliCont
       io.stderr.write('gfs2-stress: interrupted again; exiting without writing more\n');
       process.exit(ExitCode.interrupted);
     }
-    io.stderr.write('gfs2-stress: interrupted; stopping the suite and writing partial results (Ctrl-C again to quit at once)\n');
+    io.stderr.write(
+      'gfs2-stress: interrupted; stopping the suite and writing partial results (Ctrl-C again to quit at once)\n',
+    );
     controller.abort(new Error('interrupted by SIGINT'));
   };
   if (ctx.signals) process.on('SIGINT', onSigint);

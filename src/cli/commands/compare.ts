@@ -25,7 +25,11 @@ export interface CompareFlags {
 export function parseAlpha(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_ALPHA;
   const a = toReal(raw);
-  if (!(a > 0 && a < 1)) throw new UsageError(`--alpha: expected a number between 0 and 1 (exclusive), received ${JSON.stringify(raw)}`, '--alpha');
+  if (!(a > 0 && a < 1))
+    throw new UsageError(
+      `--alpha: expected a number between 0 and 1 (exclusive), received ${JSON.stringify(raw)}`,
+      '--alpha',
+    );
   return a;
 }
 
@@ -35,7 +39,8 @@ function readDocument(path: string): ResultDocument {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? (err as Error).message);
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? (err as Error).message);
     throw new UsageError(`${path}: expected a readable result file, received ${why}`);
   }
   return parseResultDocument(text, path);
