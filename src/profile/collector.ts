@@ -10,12 +10,14 @@
 // per-(resource, node, pid) maps grow by one entry the first time a pid touches a glock, so
 // they are bounded by resources × nodes × pids that actually ran.
 
+import { glockNameResolver } from '../check/glock-names.js';
 import { limits } from '../config/limits.js';
 import type { Config } from '../config/types.js';
-import { glockNameResolver } from '../check/glock-names.js';
+import { LmState } from '../dlm/api.js';
+import { demoteStateFor } from '../glock/callbacks.js';
 import { GlockStat, glockStatsNodeOffset, glockStatsSlots } from '../glock/stats.js';
-import { Ev } from '../memory/events.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
+import { Ev } from '../memory/events.js';
 import type { EventObserver } from '../orchestrator/consumer.js';
 import type { GlockProfile } from '../report/result.js';
 
@@ -78,7 +80,7 @@ export class GlockProfiler {
   readonly perHolder = new Map<number, HolderStats>();
   /** Holders granted and not yet released: holderKey → state held. */
   readonly held = new Map<number, number>();
-  /** Blocking callback received and no demote since: res * nodes + node → requested state + 1. */
+  /** Blocking callback received and no demote since: res * nodes + node → demote target state + 1. */
   readonly demotePending: Uint8Array;
   private mem: ClusterMemory | null = null;
   private nameOf: (res: number) => string = (res) => `res#${res}`;
@@ -143,7 +145,15 @@ export class GlockProfiler {
 
   private onRecord(rec: Float64Array, off: number): void {
     const kind = rec[off + 1];
-    if (kind !== Ev.grant && kind !== Ev.release && kind !== Ev.waited && kind !== Ev.callback && kind !== Ev.demote) return;
+    if (
+      kind !== Ev.grant &&
+      kind !== Ev.release &&
+      kind !== Ev.waited &&
+      kind !== Ev.callback &&
+      kind !== Ev.demote &&
+      kind !== Ev.dlmState
+    )
+      return;
     const node = rec[off + 2] ?? 0;
     const res = rec[off + 3] ?? -1;
     if (node < 0 || node >= this.nodes || !this.note(res)) return;
@@ -153,7 +163,8 @@ export class GlockProfiler {
     switch (kind) {
       case Ev.grant: {
         this.grantsByNode[res * this.nodes + node] = (this.grantsByNode[res * this.nodes + node] ?? 0) + 1;
-        if (b >= 0 && b < STATES) this.grantsByState[res * STATES + b] = (this.grantsByState[res * STATES + b] ?? 0) + 1;
+        if (b >= 0 && b < STATES)
+          this.grantsByState[res * STATES + b] = (this.grantsByState[res * STATES + b] ?? 0) + 1;
         this.holder(res, node, pid).grants++;
         this.held.set(holderKey(res, node, pid), b);
         break;
@@ -173,8 +184,14 @@ export class GlockProfiler {
       }
       case Ev.callback:
         this.callbacks[res] = (this.callbacks[res] ?? 0) + 1;
-        this.demotePending[res * this.nodes + node] = b + 1;
+        this.demotePending[res * this.nodes + node] = demoteStateFor(b) + 1;
         break;
+      case Ev.dlmState: {
+        // The lock went down to (or below) the demote target by any path: nothing pending.
+        const pending = (this.demotePending[res * this.nodes + node] ?? 0) - 1;
+        if (c === LmState.un || c === pending) this.demotePending[res * this.nodes + node] = 0;
+        break;
+      }
       case Ev.demote:
         this.demotes[res] = (this.demotes[res] ?? 0) + 1;
         this.demotePending[res * this.nodes + node] = 0;

@@ -13,7 +13,10 @@ export type ContentionSort = (typeof ContentionSorts)[number];
 export function parseContentionSort(text: string | undefined): ContentionSort {
   if (text === undefined) return 'contended';
   if ((ContentionSorts as readonly string[]).includes(text)) return text as ContentionSort;
-  throw new UsageError(`--sort: expected one of ${ContentionSorts.join(', ')}, received ${JSON.stringify(text)}`, '--sort');
+  throw new UsageError(
+    `--sort: expected one of ${ContentionSorts.join(', ')}, received ${JSON.stringify(text)}`,
+    '--sort',
+  );
 }
 
 function byName(a: GlockProfileDetail, b: GlockProfileDetail): number {
@@ -62,7 +65,14 @@ export function formatContention(glocks: readonly GlockProfileDetail[], o: Conte
   if (rows.length === 0) return 'contention: no holder had to wait\n';
   const table = [
     HEADER,
-    ...rows.map((g) => [String(g.contended), formatNs(g.waitNsTotal), formatNs(g.waitNsMax), formatNs(g.waitNsAvg), typeMode(g), g.name]),
+    ...rows.map((g) => [
+      String(g.contended),
+      formatNs(g.waitNsTotal),
+      formatNs(g.waitNsMax),
+      formatNs(g.waitNsAvg),
+      typeMode(g),
+      g.name,
+    ]),
   ];
   return `${alignColumns(table, [true, true, true, true, true, false]).join('\n')}\n`;
 }

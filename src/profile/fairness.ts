@@ -33,18 +33,32 @@ export function fairnessOf(byNode: readonly number[]): Fairness {
 /** Grants per node summed over every glock. */
 export function clusterGrantsByNode(glocks: readonly GlockProfile[], nodes: number): number[] {
   const out = new Array<number>(nodes).fill(0);
-  for (const g of glocks) g.grantsByNode.forEach((v, n) => (out[n] = (out[n] ?? 0) + v));
+  for (const g of glocks) {
+    g.grantsByNode.forEach((v, n) => {
+      out[n] = (out[n] ?? 0) + v;
+    });
+  }
   return out;
 }
 
 function line(label: string, f: Fairness): string {
-  return `${label}  Total: ${f.total}  Max/Min: ${f.max}/${f.min} ${f.imbalanced ? '???' : ''}`.trimEnd() + `  (max node ${f.maxNode}, min node ${f.minNode})`;
+  return (
+    `${label}  Total: ${f.total}  Max/Min: ${f.max}/${f.min} ${f.imbalanced ? '???' : ''}`.trimEnd() +
+    `  (max node ${f.maxNode}, min node ${f.minNode})`
+  );
 }
 
 /** The cluster line, then one line per given glock (the caller picks the hottest). */
-export function formatFairness(glocks: readonly GlockProfile[], hottest: readonly GlockProfile[], nodes: number): string {
+export function formatFairness(
+  glocks: readonly GlockProfile[],
+  hottest: readonly GlockProfile[],
+  nodes: number,
+): string {
   const all = fairnessOf(clusterGrantsByNode(glocks, nodes));
-  const lines = [line('Acquisitions (all glocks)', all), `  per node: ${all.byNode.map((v, n) => `${n}:${v}`).join(' ')}`];
+  const lines = [
+    line('Acquisitions (all glocks)', all),
+    `  per node: ${all.byNode.map((v, n) => `${n}:${v}`).join(' ')}`,
+  ];
   const width = Math.max(0, ...hottest.map((g) => g.name.length));
   for (const g of hottest) lines.push(line(`  ${g.name.padEnd(width)}`, fairnessOf(g.grantsByNode)));
   return `${lines.join('\n')}\n`;

@@ -45,10 +45,16 @@ export function formatNs(ns: number): string {
 /** Align rows into columns: `right[i]` right-aligns column i; two spaces between columns. */
 export function alignColumns(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  for (const r of rows) {
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, c.length);
+    });
+  }
   return rows.map((r) =>
     r
-      .map((c, i) => (right[i] === true ? c.padStart(widths[i] ?? 0) : i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) =>
+        right[i] === true ? c.padStart(widths[i] ?? 0) : i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd(),
   );

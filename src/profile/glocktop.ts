@@ -8,8 +8,8 @@
 //  - Whole run: H and W per node/pid are grants and waited grants summed over the run.
 
 import { lmStateOf } from '../dlm/api.js';
-import { decodeHolderKey, type GlockProfiler, type GlockProfileDetail } from './collector.js';
-import { GLOCK_TYPES_ORDERED, STATE_WORDS, alignColumns, formatNs, glockTypeName, stateName } from './format.js';
+import { decodeHolderKey, type GlockProfileDetail, type GlockProfiler } from './collector.js';
+import { alignColumns, formatNs, GLOCK_TYPES_ORDERED, glockTypeName, STATE_WORDS, stateName } from './format.js';
 
 export interface LiveNode {
   readonly node: number;
@@ -17,7 +17,7 @@ export interface LiveNode {
   readonly is: number;
   /** Glock state the node has queued at the DLM, or -1. */
   readonly want: number;
-  /** State a blocking callback asked for, or -1. */
+  /** State a blocking callback asked this node to demote to, or -1. */
   readonly demote: number;
 }
 
@@ -88,7 +88,10 @@ const ROWS = ['Unlocked', 'Locked', 'Held EX', 'Held SH', 'Held DF', 'G Waiting'
 /** glocktop's summary matrix: rows as ROWS, one column per glock type present. */
 export function summaryMatrix(s: LiveSnapshot): { types: number[]; rows: Map<string, number[]> } {
   const present = new Set<number>([...s.unlockedByType.keys(), ...s.glocks.map((g) => g.type)]);
-  const types = [...GLOCK_TYPES_ORDERED.filter((t) => present.has(t)), ...[...present].filter((t) => !GLOCK_TYPES_ORDERED.includes(t)).sort()];
+  const types = [
+    ...GLOCK_TYPES_ORDERED.filter((t) => present.has(t)),
+    ...[...present].filter((t) => !GLOCK_TYPES_ORDERED.includes(t)).sort(),
+  ];
   const rows = new Map<string, number[]>(ROWS.map((r) => [r, types.map(() => 0)]));
   const bump = (row: string, type: number, by = 1) => {
     const r = rows.get(row);
@@ -99,7 +102,11 @@ export function summaryMatrix(s: LiveSnapshot): { types: number[]; rows: Map<str
   for (const g of s.glocks) {
     if (g.nodes.some((n) => n.is !== 0)) bump('Locked', g.type);
     else bump('Unlocked', g.type);
-    for (const [row, state] of [['Held EX', 1], ['Held DF', 2], ['Held SH', 3]] as const) {
+    for (const [row, state] of [
+      ['Held EX', 1],
+      ['Held DF', 2],
+      ['Held SH', 3],
+    ] as const) {
       if (g.holders.some((h) => h.state === state)) bump(row, g.type);
     }
     if (g.dlmWaiting > 0) {
@@ -116,9 +123,14 @@ function liveLines(g: LiveGlock): string[] {
   for (const n of g.nodes) {
     const hs = g.holders.filter((h) => h.node === n.node);
     if (n.is === 0 && n.want < 0 && hs.length === 0) continue;
-    const flags = [n.demote >= 0 ? `Demote pending ${stateName(n.demote)}` : '', n.want >= 0 ? 'DLM wait' : ''].filter((x) => x !== '');
+    const flags = [
+      n.demote >= 0 ? `Demote pending to ${stateName(n.demote)}` : '',
+      n.want >= 0 ? 'DLM wait' : '',
+    ].filter((x) => x !== '');
     const want = n.want >= 0 ? n.want : n.is;
-    lines.push(`  node ${n.node}: Is:${STATE_WORDS[n.is] ?? n.is}, Want:${STATE_WORDS[want] ?? want}${flags.length > 0 ? ` [${flags.join(', ')}]` : ''}`);
+    lines.push(
+      `  node ${n.node}: Is:${STATE_WORDS[n.is] ?? n.is}, Want:${STATE_WORDS[want] ?? want}${flags.length > 0 ? ` [${flags.join(', ')}]` : ''}`,
+    );
     for (const h of hs) lines.push(`    H: s:${stateName(h.state)} p:${h.pid}`);
   }
   return lines;
@@ -132,7 +144,9 @@ export function formatMatrix(s: LiveSnapshot): string[] {
 
 /** The live view: the `top` glocks by holders + DLM waiters, then the summary matrix. */
 export function formatLive(s: LiveSnapshot, top: number, title: string): string {
-  const hot = [...s.glocks].sort((a, b) => b.dlmWaiting + b.holders.length - (a.dlmWaiting + a.holders.length) || a.res - b.res).slice(0, top);
+  const hot = [...s.glocks]
+    .sort((a, b) => b.dlmWaiting + b.holders.length - (a.dlmWaiting + a.holders.length) || a.res - b.res)
+    .slice(0, top);
   const lines = [
     `${title} at ${(s.atMs / 1000).toFixed(1)} s — Is/Want: DLM modes in shared memory; H: holders from grant/release events;`,
     '  Demote pending: callback seen, no demote yet; waiting = a request queued at the DLM (glock-level waiters live in the node threads)',
@@ -147,13 +161,17 @@ export function formatLive(s: LiveSnapshot, top: number, title: string): string 
 export function sortByWaiters(glocks: readonly GlockProfileDetail[]): GlockProfileDetail[] {
   const w = (g: GlockProfileDetail) => g.holders.reduce((s, h) => s + h.waits, 0);
   const h = (g: GlockProfileDetail) => g.holders.reduce((s, x) => s + x.grants, 0);
-  return [...glocks].filter((g) => w(g) > 0).sort((a, b) => w(b) - w(a) || h(b) - h(a) || a.type - b.type || a.number - b.number);
+  return [...glocks]
+    .filter((g) => w(g) > 0)
+    .sort((a, b) => w(b) - w(a) || h(b) - h(a) || a.type - b.type || a.number - b.number);
 }
 
 /** The whole-run view: per glock, H and W per node/pid (up to `pidsPerGlock` rows). */
 export function formatRunView(glocks: readonly GlockProfileDetail[], top: number, pidsPerGlock = 6): string {
   const hot = sortByWaiters(glocks).slice(0, top);
-  const lines = ['glocktop (whole run) — H: holders granted, W: of those, granted after waiting; per node/pid from grant/waited events'];
+  const lines = [
+    'glocktop (whole run) — H: holders granted, W: of those, granted after waiting; per node/pid from grant/waited events',
+  ];
   if (hot.length === 0) lines.push('  (no holder had to wait)');
   for (const g of hot) {
     const W = g.holders.reduce((s, h) => s + h.waits, 0);
@@ -162,7 +180,14 @@ export function formatRunView(glocks: readonly GlockProfileDetail[], top: number
     lines.push(
       `G: ${g.name} (${glockTypeName(g.type)})  H ${H}  W ${W}  Want mostly:${STATE_WORDS[mostWanted] ?? '-'}  callbacks ${g.callbacks}  demotes ${g.demotes}`,
     );
-    const rows = g.holders.slice(0, pidsPerGlock).map((h) => [`  node ${h.node} p:${h.pid}`, `H ${h.grants}`, `W ${h.waits}`, `waited ${formatNs(h.waitNsTotal)}`]);
+    const rows = g.holders
+      .slice(0, pidsPerGlock)
+      .map((h) => [
+        `  node ${h.node} p:${h.pid}`,
+        `H ${h.grants}`,
+        `W ${h.waits}`,
+        `waited ${formatNs(h.waitNsTotal)}`,
+      ]);
     lines.push(...alignColumns(rows, [false, true, true, true]));
     if (g.holders.length > pidsPerGlock) lines.push(`  … ${g.holders.length - pidsPerGlock} more node/pid rows`);
   }

@@ -9,7 +9,9 @@ import { alignColumns } from './format.js';
 
 /** glstats order here: qcount descending, then dcount, then name (the kernel's is hash order). */
 export function sortGlstats<T extends GlockProfile>(glocks: readonly T[]): T[] {
-  return [...glocks].sort((a, b) => b.qcount - a.qcount || b.dcount - a.dcount || a.type - b.type || a.number - b.number);
+  return [...glocks].sort(
+    (a, b) => b.qcount - a.qcount || b.dcount - a.dcount || a.type - b.type || a.number - b.number,
+  );
 }
 
 const ns = (v: number) => String(Math.round(v));

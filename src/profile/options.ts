@@ -35,17 +35,29 @@ export function parseProfileOptions(f: ProfileFlags): ProfileOptions {
   if (f.top !== undefined) {
     top = Number(f.top);
     if (f.top.trim() === '' || !Number.isInteger(top) || top < 1 || top > TOP_MAX) {
-      throw new UsageError(`--top: expected an integer from 1 to ${TOP_MAX}, received ${JSON.stringify(f.top)}`, '--top');
+      throw new UsageError(
+        `--top: expected an integer from 1 to ${TOP_MAX}, received ${JSON.stringify(f.top)}`,
+        '--top',
+      );
     }
   }
   const sort = parseContentionSort(f.sort);
   const view = f.view ?? 'all';
   if (!(ProfileViews as readonly string[]).includes(view)) {
-    throw new UsageError(`--view: expected one of ${ProfileViews.join(', ')}, received ${JSON.stringify(view)}`, '--view');
+    throw new UsageError(
+      `--view: expected one of ${ProfileViews.join(', ')}, received ${JSON.stringify(view)}`,
+      '--view',
+    );
   }
-  const views = view === 'all' ? (['glstats', 'glocktop', 'contention', 'fairness'] as const) : [view as Exclude<ProfileView, 'all'>];
+  const views =
+    view === 'all'
+      ? (['glstats', 'glocktop', 'contention', 'fairness'] as const)
+      : [view as Exclude<ProfileView, 'all'>];
   if (f.fieldSeparator !== undefined && f.fieldSeparator.length === 0) {
-    throw new UsageError('-x, --field-separator: expected a non-empty separator such as ",", received ""', '--field-separator');
+    throw new UsageError(
+      '-x, --field-separator: expected a non-empty separator such as ",", received ""',
+      '--field-separator',
+    );
   }
   if (f.fieldSeparator !== undefined && f.json === true) {
     throw new UsageError('-x and --json: expected one machine format on stdout, received both', '--field-separator');
@@ -54,7 +66,10 @@ export function parseProfileOptions(f: ProfileFlags): ProfileOptions {
   if (f.interval !== undefined) {
     intervalMs = parseDuration(f.interval, '--interval');
     if (intervalMs < INTERVAL_MIN_MS) {
-      throw new UsageError(`--interval: expected a duration of at least ${INTERVAL_MIN_MS}ms, received ${JSON.stringify(f.interval)}`, '--interval');
+      throw new UsageError(
+        `--interval: expected a duration of at least ${INTERVAL_MIN_MS}ms, received ${JSON.stringify(f.interval)}`,
+        '--interval',
+      );
     }
   }
   return { top, sort, views, separator: f.fieldSeparator, intervalMs };

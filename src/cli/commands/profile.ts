@@ -8,11 +8,11 @@
 import { type Command, Option } from 'commander';
 import { defaultProtocol, Protocols } from '../../config/config.js';
 import { Modes, Workloads } from '../../config/types.js';
-import { GlockProfiler, type GlockProfileDetail } from '../../profile/collector.js';
+import { type GlockProfileDetail, GlockProfiler } from '../../profile/collector.js';
 import { ContentionSorts, formatContention, sortContention } from '../../profile/contention.js';
 import { formatFairness } from '../../profile/fairness.js';
-import { formatGlstats } from '../../profile/glstats.js';
 import { formatLive, formatRunView, type LiveSnapshot, snapshotLoad, takeSnapshot } from '../../profile/glocktop.js';
+import { formatGlstats } from '../../profile/glstats.js';
 import { type ProfileFlags, type ProfileOptions, ProfileViews, parseProfileOptions } from '../../profile/options.js';
 import { toJson } from '../../report/json.js';
 import type { RunResult } from '../../report/result.js';
@@ -28,16 +28,28 @@ const SAMPLE_MS = 100;
 type Flags = RunFlags & ProfileFlags;
 
 /** The human views, in the order asked. */
-export function formatViews(glocks: readonly GlockProfileDetail[], nodes: number, p: ProfileOptions, busiest: LiveSnapshot | null): string {
+export function formatViews(
+  glocks: readonly GlockProfileDetail[],
+  nodes: number,
+  p: ProfileOptions,
+  busiest: LiveSnapshot | null,
+): string {
   const parts: string[] = [];
   for (const v of p.views) {
-    if (v === 'glstats') parts.push(`glstats (top ${p.top} by qcount; ns; per-node records: counts summed, means weighted by dcount)\n${formatGlstats(glocks, p.top)}`);
+    if (v === 'glstats')
+      parts.push(
+        `glstats (top ${p.top} by qcount; ns; per-node records: counts summed, means weighted by dcount)\n${formatGlstats(glocks, p.top)}`,
+      );
     if (v === 'glocktop') {
       parts.push(formatRunView(glocks, p.top));
       if (busiest !== null) parts.push(formatLive(busiest, p.top, 'glocktop (busiest sample)'));
     }
-    if (v === 'contention' && p.separator === undefined) parts.push(`contention (perf lock style, sorted by ${p.sort})\n${formatContention(glocks, p)}`);
-    if (v === 'fairness') parts.push(`fairness (grants per node, locktorture style)\n${formatFairness(glocks, sortContention(glocks, 'contended').slice(0, p.top), nodes)}`);
+    if (v === 'contention' && p.separator === undefined)
+      parts.push(`contention (perf lock style, sorted by ${p.sort})\n${formatContention(glocks, p)}`);
+    if (v === 'fairness')
+      parts.push(
+        `fairness (grants per node, locktorture style)\n${formatFairness(glocks, sortContention(glocks, 'contended').slice(0, p.top), nodes)}`,
+      );
   }
   return parts.join('\n');
 }
@@ -51,8 +63,15 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
   await writeText(io.stderr, formatRunHeader(o, flags.seed !== undefined).replace(' run: ', ' profile: '));
 
   const live = p.intervalMs !== null && io.stdout.isTTY === true && !json && p.separator === undefined;
-  if (p.intervalMs !== null && !live) await writeText(io.stderr, 'gfs2-stress: --interval ignored: live refresh needs stdout on a TTY (and no --json or -x)\n');
-  const progress = createProgressReporter(io.stderr, { quiet: flags.quiet === true || live, totalMs: o.config.durationMs });
+  if (p.intervalMs !== null && !live)
+    await writeText(
+      io.stderr,
+      'gfs2-stress: --interval ignored: live refresh needs stdout on a TTY (and no --json or -x)\n',
+    );
+  const progress = createProgressReporter(io.stderr, {
+    quiet: flags.quiet === true || live,
+    totalMs: o.config.durationMs,
+  });
   const profiler = new GlockProfiler(o.config.nodes);
   const t0 = performance.now();
   let busiest: LiveSnapshot | null = null;
@@ -97,7 +116,8 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
 
   await writeText(io.stderr, formatSummary(result, { style: styleFor(io.stderr, io.env, flags.color !== false) }));
   await writeText(human, formatViews(glocks, o.config.nodes, p, busiest));
-  if (p.separator !== undefined && p.views.includes('contention')) await writeText(io.stdout, formatContention(glocks, p));
+  if (p.separator !== undefined && p.views.includes('contention'))
+    await writeText(io.stdout, formatContention(glocks, p));
   if (json) await writeText(io.stdout, toJson(result));
   return exitCodeOf(result);
 }
@@ -107,7 +127,11 @@ export function registerProfileCommand(program: Command, ctx: CliContext): Comma
   return program
     .command('profile')
     .description('Run a workload and report glock contention: glstats, glocktop, perf-lock-style table, fairness')
-    .addOption(new Option('--mode <mode>', 'driver: worker threads or the deterministic simulator (default: threads)').choices(Modes))
+    .addOption(
+      new Option('--mode <mode>', 'driver: worker threads or the deterministic simulator (default: threads)').choices(
+        Modes,
+      ),
+    )
     .option('--seed <n>', 'seed for everything random (default: random, printed first)')
     .option('--nodes <n>', 'cluster nodes, 1..16 (default: 4)')
     .option('--processes <n>', 'workload processes per node (default: 4)')
