@@ -78,7 +78,7 @@ export class GlockProfiler {
   private readonly seenFlag: Uint8Array;
   seenCount = 0;
   readonly perHolder = new Map<number, HolderStats>();
-  /** Holders granted and not yet released: holderKey → state held. */
+  /** Holders granted and not yet released: holderKey → the glock's state at the grant (Ev.grant b). */
   readonly held = new Map<number, number>();
   /** Blocking callback received and no demote since: res * nodes + node → demote target state + 1. */
   readonly demotePending: Uint8Array;
@@ -145,6 +145,11 @@ export class GlockProfiler {
 
   private onRecord(rec: Float64Array, off: number): void {
     const kind = rec[off + 1];
+    if (kind === Ev.lockspace && (rec[off + 3] === 2 || rec[off + 3] === 3)) {
+      // The node left or failed: its holders are gone without release events (cold path).
+      this.dropHolders(rec[off + 2] ?? -1);
+      return;
+    }
     if (
       kind !== Ev.grant &&
       kind !== Ev.release &&
@@ -197,6 +202,11 @@ export class GlockProfiler {
         this.demotePending[res * this.nodes + node] = 0;
         break;
     }
+  }
+
+  private dropHolders(node: number): void {
+    for (const key of [...this.held.keys()]) if (decodeHolderKey(key).node === node) this.held.delete(key);
+    for (const res of this.seenResources()) this.demotePending[res * this.nodes + node] = 0;
   }
 
   /** Resources seen so far, in first-seen order. */

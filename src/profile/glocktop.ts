@@ -131,7 +131,8 @@ function liveLines(g: LiveGlock): string[] {
     lines.push(
       `  node ${n.node}: Is:${STATE_WORDS[n.is] ?? n.is}, Want:${STATE_WORDS[want] ?? want}${flags.length > 0 ? ` [${flags.join(', ')}]` : ''}`,
     );
-    for (const h of hs) lines.push(`    H: s:${stateName(h.state)} p:${h.pid}`);
+    // Ev.grant carries the glock's state at the grant, not the holder's own request.
+    for (const h of hs) lines.push(`    H: p:${h.pid} (glock ${stateName(h.state)})`);
   }
   return lines;
 }
@@ -148,8 +149,9 @@ export function formatLive(s: LiveSnapshot, top: number, title: string): string 
     .sort((a, b) => b.dlmWaiting + b.holders.length - (a.dlmWaiting + a.holders.length) || a.res - b.res)
     .slice(0, top);
   const lines = [
-    `${title} at ${(s.atMs / 1000).toFixed(1)} s — Is/Want: DLM modes in shared memory; H: holders from grant/release events;`,
-    '  Demote pending: callback seen, no demote yet; waiting = a request queued at the DLM (glock-level waiters live in the node threads)',
+    `${title} at ${(s.atMs / 1000).toFixed(1)} s — Is/Want: DLM modes in shared memory (read now); H: holders from grant/release`,
+    '  events (as far as drained); Demote pending: callback seen, no demote since; DLM wait / P Waiting: requests queued at the',
+    '  DLM (glock-level waiting holders live in the node threads, invisible here)',
   ];
   for (const g of hot) lines.push(...liveLines(g));
   if (hot.length === 0) lines.push('  (no glock held or waited for)');

@@ -81,3 +81,16 @@ test('records of other kinds and out-of-range nodes or resources are ignored', (
   feed(p, Ev.waited, 0, -1, 100, EX, 1);
   assert.equal(p.collect().length, 0);
 });
+
+test('a node leaving the lockspace drops its live holders and pending demotes', () => {
+  const p = new GlockProfiler(2);
+  feed(p, Ev.grant, 0, 3, EX, 0, 40);
+  feed(p, Ev.grant, 1, 3, SH, 0, 50);
+  feed(p, Ev.callback, 0, 3, EX);
+  // Ev.lockspace a = 3: node 0 failed (crash or release-recover).
+  feed(p, Ev.lockspace, 0, 3);
+  assert.deepEqual([...p.held.values()], [SH]);
+  assert.equal(p.demotePending[3 * 2 + 0], 0);
+  // Run totals are kept.
+  assert.deepEqual(p.collect()[0]?.grantsByNode, [1, 1]);
+});
