@@ -76,10 +76,15 @@ export function takeSnapshot(p: GlockProfiler, atMs: number): LiveSnapshot {
   return { atMs, glocks, unlockedByType };
 }
 
-/** How busy a snapshot is: holders plus DLM waiters (to keep the busiest one of a run). */
+/** Contention first: a glock (or snapshot) with DLM waiters outranks any number of plain holders. */
+function load(g: LiveGlock): number {
+  return g.dlmWaiting * 1e6 + g.holders.length;
+}
+
+/** How busy a snapshot is (to keep the busiest one of a run): DLM waiters, then holders. */
 export function snapshotLoad(s: LiveSnapshot): number {
   let n = 0;
-  for (const g of s.glocks) n += g.holders.length + g.dlmWaiting;
+  for (const g of s.glocks) n += load(g);
   return n;
 }
 
@@ -143,11 +148,9 @@ export function formatMatrix(s: LiveSnapshot): string[] {
   return alignColumns(table, [false, ...types.map(() => true)]);
 }
 
-/** The live view: the `top` glocks by holders + DLM waiters, then the summary matrix. */
+/** The live view: the `top` glocks by DLM waiters, then holders; then the summary matrix. */
 export function formatLive(s: LiveSnapshot, top: number, title: string): string {
-  const hot = [...s.glocks]
-    .sort((a, b) => b.dlmWaiting + b.holders.length - (a.dlmWaiting + a.holders.length) || a.res - b.res)
-    .slice(0, top);
+  const hot = [...s.glocks].sort((a, b) => load(b) - load(a) || a.res - b.res).slice(0, top);
   const lines = [
     `${title} at ${(s.atMs / 1000).toFixed(1)} s — Is/Want: DLM modes in shared memory (read now); H: holders from grant/release`,
     '  events (as far as drained); Demote pending: callback seen, no demote since; DLM wait / P Waiting: requests queued at the',

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { GlockProfileDetail } from '../../src/profile/collector.js';
 import { formatContention, sortContention } from '../../src/profile/contention.js';
 import { fairnessOf, formatFairness } from '../../src/profile/fairness.js';
-import { formatRunView } from '../../src/profile/glocktop.js';
+import { formatLive, formatRunView, summaryMatrix } from '../../src/profile/glocktop.js';
 import { formatGlstats, glstatsLine } from '../../src/profile/glstats.js';
 
 function glock(type: number, number: number, o: Partial<GlockProfileDetail>): GlockProfileDetail {
@@ -162,4 +162,52 @@ test('the whole-run glocktop view ranks by waiting holders and lists H/W per nod
   assert.match(lines[1] ?? '', /^G: n:2\/100 \(inode\) {2}H 12 {2}W 4 {2}Want mostly:Exclusive/);
   assert.match(lines[2] ?? '', /^ {2}node 1 p:4\s+H 7\s+W 3\s+waited 2\.00 us$/);
   assert.match(lines[4] ?? '', /^G: n:3\/7 \(rgrp\) {2}H 50 {2}W 2/);
+});
+
+test('the live view ranks DLM waiters above plain holders and fills the summary matrix', () => {
+  const node = (n: number, is: number, want = -1, demote = -1) => ({ node: n, is, want, demote });
+  const snap = {
+    atMs: 1500,
+    glocks: [
+      // n:1/1 held SH by both nodes (the cluster-wide "live" lock): held, nobody waits.
+      {
+        res: 1,
+        name: 'n:1/1',
+        type: 1,
+        nodes: [node(0, 3), node(1, 3)],
+        holders: [
+          { node: 0, pid: 1, state: 3 },
+          { node: 1, pid: 1, state: 3 },
+        ],
+        dlmWaiting: 0,
+      },
+      // n:2/9: node 0 holds EX with a demote to UN pending, node 1 queued for SH at the DLM.
+      {
+        res: 9,
+        name: 'n:2/9',
+        type: 2,
+        nodes: [node(0, 1, -1, 0), node(1, 0, 3)],
+        holders: [{ node: 0, pid: 4, state: 1 }],
+        dlmWaiting: 1,
+      },
+    ],
+    unlockedByType: new Map([[2, 5]]),
+  };
+  const text = formatLive(snap, 10, 'glocktop (live)');
+  const gLines = text.split('\n').filter((l) => l.startsWith('G: '));
+  assert.deepEqual(gLines, ['G: n:2/9 (inode)', 'G: n:1/1 (nondisk)']);
+  assert.match(text, /^ {2}node 0: Is:Exclusive, Want:Exclusive \[Demote pending to UN\]$/m);
+  assert.match(text, /^ {2}node 1: Is:Unlocked, Want:Shared \[DLM wait\]$/m);
+  assert.match(text, /^ {4}H: p:4 \(glock EX\)$/m);
+  const { types, rows } = summaryMatrix(snap);
+  assert.deepEqual(types, [1, 2]);
+  assert.deepEqual(Object.fromEntries(rows), {
+    Unlocked: [0, 5],
+    Locked: [1, 1],
+    'Held EX': [0, 1],
+    'Held SH': [1, 0],
+    'Held DF': [0, 0],
+    'G Waiting': [0, 1],
+    'P Waiting': [0, 1],
+  });
 });
