@@ -41,8 +41,9 @@ function glock(type: number, number: number, o: Partial<GlockProfileDetail>): Gl
 
 const a = glock(2, 100, {
   contended: 5,
-  waitNsTotal: 5_000,
-  waitNsMax: 3_000,
+  // Fractions as threads-mode monotonic ns sums produce: the CSV prints whole ns.
+  waitNsTotal: 5_000.4,
+  waitNsMax: 3_000.2,
   qcount: 9,
   dcount: 4,
   waitsByState: [0, 5, 0, 0],
