@@ -58,7 +58,16 @@ export function formatContention(glocks: readonly GlockProfileDetail[], o: Conte
     const sep = o.separator;
     const lines = [HEADER.join(sep)];
     for (const g of rows) {
-      lines.push([g.contended, Math.round(g.waitNsTotal), Math.round(g.waitNsMax), Math.round(g.waitNsAvg), typeMode(g), g.name].join(sep));
+      lines.push(
+        [
+          g.contended,
+          Math.round(g.waitNsTotal),
+          Math.round(g.waitNsMax),
+          Math.round(g.waitNsAvg),
+          typeMode(g),
+          g.name,
+        ].join(sep),
+      );
     }
     return `${lines.join('\n')}\n`;
   }
