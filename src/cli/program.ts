@@ -8,6 +8,7 @@ import { registerBenchCommand } from './commands/bench.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
+import { registerProfileCommand } from './commands/profile.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';
@@ -60,6 +61,7 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
   registerScenarioCommand(program, ctx, (c) => configureCommand(c, ctx));
   registerBenchCommand(program, ctx);
   registerCompareCommand(program, ctx);
+  registerProfileCommand(program, ctx);
   return program;
 }
 

@@ -162,5 +162,6 @@ export function finishResult(f: FinishInput): RunResult {
     latency,
     messages,
     withdraws: f.timelines.records(),
+    ...(f.opts.glockProfiler !== undefined ? { glocks: f.opts.glockProfiler.collect() } : {}),
   };
 }

@@ -264,6 +264,7 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
   });
   consumer.observers.push(oracle.observe);
   for (const o of opts.observers ?? []) consumer.observers.push(o);
+  if (opts.glockProfiler !== undefined) consumer.observers.push(opts.glockProfiler.attach(mem, config));
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
   return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0 });

@@ -20,6 +20,8 @@ import { toJson } from '../../report/json.js';
 import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, toolInfo } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
 import type { EventObserver } from '../../orchestrator/consumer.js';
+import type { ClusterMemory } from '../../memory/cluster-memory.js';
+import type { GlockProfile } from '../../report/result.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
@@ -37,6 +39,17 @@ export interface RunClusterOptions {
    * see records in drain order (threads mode: per node in order, nodes interleaved by drain).
    */
   readonly observers?: readonly EventObserver[];
+  /**
+   * A per-glock contention profiler (`profile`; off for `run` because it costs a map update per
+   * glock event): attached to the shared memory before the nodes start, read after they stop.
+   */
+  readonly glockProfiler?: GlockProfilerHook;
+}
+
+/** What the orchestrator needs of a glock profiler (src/profile/collector.ts implements it). */
+export interface GlockProfilerHook {
+  attach(mem: ClusterMemory, config: Config): EventObserver;
+  collect(): readonly GlockProfile[];
 }
 
 export type RunClusterFn = (config: Config, opts: RunClusterOptions) => Promise<RunResult>;
