@@ -23,6 +23,7 @@ import type { EventObserver } from '../../orchestrator/consumer.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
 
 /** What the orchestrator's runCluster accepts besides the config. */
 export interface RunClusterOptions {
@@ -66,6 +67,7 @@ export interface RunFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly color?: boolean;
+  readonly trace?: string;
 }
 
 /** Config field → the flag that sets it, for error messages. */
@@ -182,6 +184,8 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
   const colorFlag = flags.color !== false;
   // The summary is the main output without --json; with --json it is human text, so stderr.
   const summaryStream = json ? io.stderr : io.stdout;
+  // Checked before the run: a bad --trace path is a usage error that costs no run.
+  const trace = flags.trace === undefined ? null : attachTrace({ file: flags.trace });
   await writeText(io.stderr, formatRunHeader(o, flags.seed !== undefined));
 
   const progress = createProgressReporter(io.stderr, { quiet: flags.quiet === true, totalMs: o.config.durationMs });
@@ -211,6 +215,7 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
       faults: o.faults,
       onProgress: (p) => progress.update(p),
       signal: controller.signal,
+      ...(trace !== null ? { observers: trace.observers } : {}),
     });
   } catch (err) {
     progress.clear();
@@ -230,9 +235,13 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
   result = { ...result, command: ctx.command };
   if (controller.signal.aborted && result.state === 'completed') result = { ...result, state: 'interrupted' };
 
+  const traced = trace?.write(result) ?? null;
   await writeText(summaryStream, formatSummary(result, { style: styleFor(summaryStream, io.env, colorFlag) }));
   if (json) await writeText(io.stdout, toJson(result));
-  return exitCodeOf(result);
+  if (traced !== null) await writeText(io.stderr, traceLine(traced));
+  // A trace that could not be written is a usage error (the path), unless the run found worse.
+  const code = exitCodeOf(result);
+  return traced !== null && !traced.ok && code === ExitCode.ok ? ExitCode.usage : code;
 }
 
 /** Register `run` on the program. */
@@ -268,6 +277,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): Command {
     .option('--json', 'write the result as one JSON document to stdout; human text goes to stderr')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colour (also off when NO_COLOR is set or output is not a TTY)')
+    .option('--trace <file>', 'write a Chrome trace-event timeline (open in ui.perfetto.dev) to FILE')
     .addHelpText(
       'after',
       `
