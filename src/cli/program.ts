@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
+import { registerReportCommand } from './commands/report.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';
@@ -56,6 +57,7 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
     );
   registerRunCommand(program, ctx);
   registerScenarioCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerReportCommand(program, ctx, (c) => configureCommand(c, ctx));
   return program;
 }
 

@@ -46,9 +46,12 @@ const TYPE_NAMES: Record<number, string> = {
 /** Thread ids are unique across processes (Perfetto keys threads by tid). */
 const TID_PER_NODE = 10_000;
 const TID_RECOVERY = 1001;
-const TID_SECONDARY = 1002;
 const TID_FAULTS = 1003;
+/** Overlapping slices of one kind on one node go on lanes (threads) of their own. */
 const TID_REPLAY = 1100;
+const REPLAY_LANES = 8;
+const TID_SECONDARY = 1300;
+const SECONDARY_LANES = 64;
 
 const pidOfNode = (node: number) => node + 1;
 const tidOf = (node: number, t: number) => (node + 1) * TID_PER_NODE + t;
@@ -66,6 +69,19 @@ class Builder {
     this.nodes.add(node);
     if (!this.threads.has(tid)) this.threads.set(tid, { pid: pidOfNode(node), name, sort: t });
     return tid;
+  }
+
+  private readonly lanes = new Map<string, number[]>();
+
+  /** The first lane of `group` on `node` free at `startNs` (slices come in start order), taken until `endNs`. */
+  lane(node: number, group: string, startNs: number, endNs: number, lanesMax: number): number {
+    const key = `${node}/${group}`;
+    let ends = this.lanes.get(key);
+    if (ends === undefined) this.lanes.set(key, (ends = []));
+    let i = ends.findIndex((e) => e <= startNs);
+    if (i < 0) i = ends.length < lanesMax ? ends.length : lanesMax - 1;
+    ends[i] = Math.max(ends[i] ?? 0, endNs);
+    return i;
   }
 
   flowId(): number {
@@ -175,7 +191,10 @@ export function toTraceJson(w: TraceWriter, result?: RunResult): TraceJson {
   const waitSteps = new Map<number, [number, number][]>();
   const blocked: { node: number; tid: number; startNs: number; endNs: number; jid: number }[] = [];
   const replays: { node: number; tid: number; jid: number; startNs: number; ok: boolean }[] = [];
-  for (let i = 0; i < w.count; i++) {
+  // In start order, so that lanes are assigned greedily and each lane's slices never overlap.
+  const order = Array.from({ length: w.count }, (_, i) => i);
+  order.sort((i, j) => (b[i * REC_FIELDS + 1] as number) - (b[j * REC_FIELDS + 1] as number) || i - j);
+  for (const i of order) {
     const o = i * REC_FIELDS;
     const type = b[o] as number;
     const startNs = b[o + 1] as number;
@@ -202,7 +221,12 @@ export function toTraceJson(w: TraceWriter, result?: RunResult): TraceJson {
         list.push([startNs, 1], [endNs, -1]);
       }
     } else if (type === RecType.replay) {
-      const tid = bld.thread(node, TID_REPLAY + res, `replay j${res}`);
+      const lane = bld.lane(node, `replay${res}`, startNs, endNs, REPLAY_LANES);
+      const tid = bld.thread(
+        node,
+        TID_REPLAY + res * REPLAY_LANES + lane,
+        `replay j${res}${lane > 0 ? ` (${lane + 1})` : ''}`,
+      );
       const args: Record<string, unknown> = {
         jid: res,
         blocksReplayed: x,
@@ -220,7 +244,9 @@ export function toTraceJson(w: TraceWriter, result?: RunResult): TraceJson {
       });
       replays.push({ node, tid, jid: res, startNs, ok: y === 0 });
     } else if (type === RecType.secondaryWait) {
-      const tid = bld.thread(node, TID_SECONDARY, 'secondary wait');
+      // Each waiting process of a withdrawing node waits on its own: the waits overlap.
+      const lane = bld.lane(node, 'secondary', startNs, endNs, SECONDARY_LANES);
+      const tid = bld.thread(node, TID_SECONDARY + lane, `secondary wait${lane > 0 ? ` (${lane + 1})` : ''}`);
       bld.events.push({
         ph: 'X',
         name: 'secondary withdraw wait',
