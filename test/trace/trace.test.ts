@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultProtocol } from '../../src/config/config.js';
+import { Ev, WithdrawPhase } from '../../src/memory/events.js';
 import { runCluster } from '../../src/orchestrator/run.js';
 import { type TraceEvent, toTraceJson } from '../../src/report/trace/json.js';
 import { validateTrace } from '../../src/report/trace/validate.js';
@@ -106,4 +107,21 @@ test('scenario run --trace writes the trace file; a --trace path in a missing di
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--trace: expected a file in an existing directory/);
   assert.doesNotMatch(bad.stderr, /run: seed/, 'the run must not start');
+});
+
+test('secondary waits of one node that overlap go on separate lanes, so X slices still nest', () => {
+  const w = new TraceWriter();
+  const rec = new Float64Array(8);
+  const emit = (t: number, kind: number, node: number, a: number, b: number, c: number, d: number) => {
+    rec.set([t, kind, node, a, b, c, d, 0]);
+    w.observer(rec, 0);
+  };
+  // Two processes of node 1 in their secondary wait at once: [50, 100] and [60, 120] ns.
+  emit(100, Ev.withdraw, 1, WithdrawPhase.secondaryWaitEnd, 1, 50, 0);
+  emit(120, Ev.withdraw, 1, WithdrawPhase.secondaryWaitEnd, 1, 60, 0);
+  const doc = toTraceJson(w);
+  assert.deepEqual(validateTrace(doc).errors, []);
+  const waits = doc.traceEvents.filter((e) => e.name === 'secondary withdraw wait');
+  assert.equal(waits.length, 2);
+  assert.notEqual(waits[0]?.tid, waits[1]?.tid);
 });
