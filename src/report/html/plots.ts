@@ -250,22 +250,14 @@ export function glocksPlot(runs: readonly LoadedRun[]): PlotSpec {
       ...base,
       height: Math.max(80, top.length * 20),
       data: { values: top },
+      // One shared encoding: per-layer sorts of the same y field would conflict.
+      encoding: {
+        y: { field: 'name', type: 'nominal', sort: null, title: null }, // data order: already by total wait
+        x: { field: 'waitMsTotal', type: 'quantitative', title: 'total wait (ms)' },
+      },
       layer: [
-        {
-          mark: { type: 'bar', color: '#72b7b2' },
-          encoding: {
-            y: { field: 'name', type: 'nominal', sort: { field: 'waitMsTotal', order: 'descending' }, title: null },
-            x: { field: 'waitMsTotal', type: 'quantitative', title: 'total wait (ms)' },
-          },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
-          encoding: {
-            y: { field: 'name', type: 'nominal', sort: { field: 'waitMsTotal', order: 'descending' } },
-            x: { field: 'waitMsTotal', type: 'quantitative' },
-            text: { field: 'label' },
-          },
-        },
+        { mark: { type: 'bar', color: '#72b7b2' } },
+        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { text: { field: 'label' } } },
       ],
     },
   };

@@ -46,7 +46,7 @@ function runSection(r: LoadedRun): string {
       const err = p.error ?? p.withdrawStart ?? null;
       const since = (t: number | null | undefined) =>
         t === null || t === undefined || err === null ? '—' : ms(t - err);
-      return `<tr><td>${w.node}</td><td>${ms(err)}</td><td>${since(p.signalSent)}</td><td>${since(p.replayDone)}</td><td>${escapeHtml(String(w.replayedBy ?? '—'))}</td><td>${since(p.journalClean)}</td><td>${since(p.lockspaceReleased)}</td></tr>`;
+      return `<tr><td>${w.node}</td><td>${ms(err)}</td><td>${since(p.signalSent)}</td><td>${since(p.replayDone)}</td><td>${typeof w.replayedBy === 'number' && w.replayedBy >= 0 ? w.replayedBy : '—'}</td><td>${since(p.journalClean)}</td><td>${since(p.lockspaceReleased)}</td></tr>`;
     })
     .join('');
   const withdrawTable =
