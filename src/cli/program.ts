@@ -4,9 +4,9 @@
 
 import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
+import { registerReportCommand } from './commands/report.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
-import { registerReportCommand } from './commands/report.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';

@@ -19,11 +19,11 @@ import { type Config, Modes, Workloads } from '../../config/types.js';
 import { toJson } from '../../report/json.js';
 import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, toolInfo } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import type { EventObserver } from '../../orchestrator/consumer.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
-import { attachTrace, traceLine } from '../../report/trace/attach.js';
 
 /** What the orchestrator's runCluster accepts besides the config. */
 export interface RunClusterOptions {
