@@ -58,6 +58,7 @@ export class TraceWriter {
   count = 0;
   private lockCount = 0;
   private recoveryCount = 0;
+  private holdCount = 0;
   /** Intervals not kept because their budget was full, by RecType. */
   readonly dropped = new Map<number, number>();
   /** Events the observer saw. */
@@ -111,12 +112,19 @@ export class TraceWriter {
     y: number,
   ): void {
     const recovery = type !== RecType.wait && type !== RecType.hold;
-    if (recovery ? this.recoveryCount >= this.maxRecoveryRecords : this.lockCount >= this.maxRecords) {
+    // Holds are the most numerous: they may fill at most 3/4 of the lock budget, so that the
+    // waits (what a reader looks for) of a long run are not crowded out by early holds.
+    const full = recovery
+      ? this.recoveryCount >= this.maxRecoveryRecords
+      : this.lockCount >= this.maxRecords ||
+        (type === RecType.hold && this.holdCount >= Math.ceil(this.maxRecords * 0.75));
+    if (full) {
       this.dropped.set(type, (this.dropped.get(type) ?? 0) + 1);
       return;
     }
     if (recovery) this.recoveryCount++;
     else this.lockCount++;
+    if (type === RecType.hold) this.holdCount++;
     const o = this.count++ * REC_FIELDS;
     const b = this.buf;
     b[o] = type;
