@@ -3,13 +3,14 @@
 // rejects broken traces (canaries); the buffer is bounded; a bad --trace path is a usage error.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultProtocol } from '../../src/config/config.js';
 import { Ev, WithdrawPhase } from '../../src/memory/events.js';
 import { runCluster } from '../../src/orchestrator/run.js';
+import { attachTrace, traceLine } from '../../src/report/trace/attach.js';
 import { type TraceEvent, toTraceJson } from '../../src/report/trace/json.js';
 import { validateTrace } from '../../src/report/trace/validate.js';
 import { TraceWriter } from '../../src/report/trace/writer.js';
@@ -124,4 +125,17 @@ test('secondary waits of one node that overlap go on separate lanes, so X slices
   const waits = doc.traceEvents.filter((e) => e.name === 'secondary withdraw wait');
   assert.equal(waits.length, 2);
   assert.notEqual(waits[0]?.tid, waits[1]?.tid);
+});
+
+test('a trace that cannot be written after the run is reported, not thrown; --trace with --seeds is a usage error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gfs2-trace-gone-'));
+  const t = attachTrace({ file: join(dir, 't.json') });
+  rmSync(dir, { recursive: true });
+  const w = t.write();
+  assert.equal(w.ok, false);
+  assert.match(w.message ?? '', /could not write the trace to .*t\.json/);
+  assert.match(traceLine(w), /the run's result is unaffected/);
+  const seeds = await runCli(['scenario', 'run', 's3', '--seeds', '3', '--trace', join(tmpdir(), 'x.json')]);
+  assert.equal(seeds.code, 2);
+  assert.match(seeds.stderr, /--trace: expected a single seed, received --seeds 3/);
 });
