@@ -128,7 +128,8 @@ function withdrawSlices(bld: Builder, w: WithdrawRecord): { startNs: number; tid
     pid,
     tid,
     ts: us(first.t),
-    dur: us(last.t - first.t),
+    // At least 1 ns: a zero-length slice encloses nothing, and the flow arrows start on this one.
+    dur: us(Math.max(1, last.t - first.t)),
     args,
   });
   // The phases tile the withdraw slice: each runs from one reached phase to the next.
@@ -221,7 +222,9 @@ export function toTraceJson(w: TraceWriter, result?: RunResult): TraceJson {
         list.push([startNs, 1], [endNs, -1]);
       }
     } else if (type === RecType.replay) {
-      const lane = bld.lane(node, `replay${res}`, startNs, endNs, REPLAY_LANES);
+      // At least 1 ns (a sim replay can take no virtual time): the flow from the withdraw binds to it.
+      const shownEndNs = Math.max(endNs, startNs + 1);
+      const lane = bld.lane(node, `replay${res}`, startNs, shownEndNs, REPLAY_LANES);
       const tid = bld.thread(
         node,
         TID_REPLAY + res * REPLAY_LANES + lane,
@@ -239,7 +242,7 @@ export function toTraceJson(w: TraceWriter, result?: RunResult): TraceJson {
         pid,
         tid,
         ts: us(startNs),
-        dur: us(endNs - startNs),
+        dur: us(shownEndNs - startNs),
         args,
       });
       replays.push({ node, tid, jid: res, startNs, ok: y === 0 });
