@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerCompareCommand } from './commands/compare.js';
+import { registerReportCommand } from './commands/report.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
 import { registerProfileCommand } from './commands/profile.js';
@@ -62,6 +63,7 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
   registerBenchCommand(program, ctx);
   registerCompareCommand(program, ctx);
   registerProfileCommand(program, ctx);
+  registerReportCommand(program, ctx, (c) => configureCommand(c, ctx));
   return program;
 }
 

@@ -18,6 +18,7 @@ import { type LatencySummary, summarize } from '../stats/histogram.js';
 import type { EventConsumer } from './consumer.js';
 import type { DriveOutcome } from './run.js';
 import type { WithdrawTimelines } from './timeline.js';
+import type { SeriesCollector } from './series.js';
 import { ORACLE_INVARIANTS, type Oracle } from '../check/oracle.js';
 
 export interface FinishInput {
@@ -30,6 +31,8 @@ export interface FinishInput {
   readonly oracle: Oracle;
   readonly startedAt: string;
   readonly wallMs: number;
+  /** Throughput timeline with fault and withdraw markers (RunResult.series). */
+  readonly series?: SeriesCollector;
 }
 
 const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn', 'mount-failed'];
@@ -163,5 +166,6 @@ export function finishResult(f: FinishInput): RunResult {
     messages,
     withdraws: f.timelines.records(),
     ...(f.opts.glockProfiler !== undefined ? { glocks: f.opts.glockProfiler.collect() } : {}),
+    ...(f.series !== undefined ? { series: f.series.toSeries(drive.runNs) } : {}),
   };
 }

@@ -29,6 +29,7 @@ import { mkfsCluster } from './mkfs.js';
 import { WithdrawTimelines } from './timeline.js';
 import { Oracle } from '../check/oracle.js';
 import { glockNameResolver } from '../check/glock-names.js';
+import { SeriesCollector } from './series.js';
 
 /** Virtual cost of one scheduling step and of one batch of disk I/O in the simulator. */
 const SIM_STEP_NS = 1_000;
@@ -263,9 +264,11 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
     reorderWindowNs: config.mode === 'threads' ? 200e6 : 0,
   });
   consumer.observers.push(oracle.observe);
+  const series = new SeriesCollector(config.durationMs);
+  consumer.observers.push(series.observer);
   for (const o of opts.observers ?? []) consumer.observers.push(o);
   if (opts.glockProfiler !== undefined) consumer.observers.push(opts.glockProfiler.attach(mem, config));
   const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
-  return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0 });
+  return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0, series });
 }

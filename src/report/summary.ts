@@ -242,7 +242,10 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
       .map(([k, v]) => `${k} +${(((v as number) - t0) / 1e6).toFixed(1)}ms`);
     out.push(`  withdraw of node ${w.node} (error at ${(t0 / 1e9).toFixed(6)}s): ${steps.join(', ')}`);
     const replayedBy = w.replayedBy as number | undefined;
-    if (replayedBy !== undefined && replayedBy >= 0) out.push(`    journal ${w.node} replayed by node ${replayedBy} (${w.blocksReplayed as number} blocks); glock dequeues delayed: ${w.dequeuesDelayed as number}`);
+    if (replayedBy !== undefined && replayedBy >= 0)
+      out.push(
+        `    journal ${w.node} replayed by node ${replayedBy} (${w.blocksReplayed as number} blocks); glock dequeues delayed: ${w.dequeuesDelayed as number}`,
+      );
   }
   if ((r.withdraws ?? []).length > 0) out.push('');
 

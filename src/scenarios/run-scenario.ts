@@ -15,6 +15,8 @@ export interface ScenarioRunOptions {
   readonly seed: number;
   readonly onProgress?: RunClusterOptions['onProgress'];
   readonly signal?: AbortSignal;
+  /** Extra passive event observers (a trace writer). */
+  readonly observers?: RunClusterOptions['observers'];
 }
 
 export interface ScenarioOutcome {
@@ -35,6 +37,7 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioOutcom
     scenario: scenario.name,
     ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
+    ...(o.observers !== undefined ? { observers: o.observers } : {}),
   });
   return { scenario, protocol, result, explanation: explain(scenario, result) };
 }

@@ -19,6 +19,7 @@ import { type Config, Modes, Workloads } from '../../config/types.js';
 import { toJson } from '../../report/json.js';
 import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, toolInfo } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import type { EventObserver } from '../../orchestrator/consumer.js';
 import type { ClusterMemory } from '../../memory/cluster-memory.js';
 import type { GlockProfile } from '../../report/result.js';
@@ -79,6 +80,7 @@ export interface RunFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly color?: boolean;
+  readonly trace?: string;
 }
 
 /** Config field → the flag that sets it, for error messages. */
@@ -195,6 +197,8 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
   const colorFlag = flags.color !== false;
   // The summary is the main output without --json; with --json it is human text, so stderr.
   const summaryStream = json ? io.stderr : io.stdout;
+  // Checked before the run: a bad --trace path is a usage error that costs no run.
+  const trace = flags.trace === undefined ? null : attachTrace({ file: flags.trace });
   await writeText(io.stderr, formatRunHeader(o, flags.seed !== undefined));
 
   const progress = createProgressReporter(io.stderr, { quiet: flags.quiet === true, totalMs: o.config.durationMs });
@@ -224,6 +228,7 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
       faults: o.faults,
       onProgress: (p) => progress.update(p),
       signal: controller.signal,
+      ...(trace !== null ? { observers: trace.observers } : {}),
     });
   } catch (err) {
     progress.clear();
@@ -243,9 +248,13 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
   result = { ...result, command: ctx.command };
   if (controller.signal.aborted && result.state === 'completed') result = { ...result, state: 'interrupted' };
 
+  const traced = trace?.write(result) ?? null;
   await writeText(summaryStream, formatSummary(result, { style: styleFor(summaryStream, io.env, colorFlag) }));
   if (json) await writeText(io.stdout, toJson(result));
-  return exitCodeOf(result);
+  if (traced !== null) await writeText(io.stderr, traceLine(traced));
+  // A trace that could not be written is a usage error (the path), unless the run found worse.
+  const code = exitCodeOf(result);
+  return traced !== null && !traced.ok && code === ExitCode.ok ? ExitCode.usage : code;
 }
 
 /** Register `run` on the program. */
@@ -281,6 +290,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): Command {
     .option('--json', 'write the result as one JSON document to stdout; human text goes to stderr')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colour (also off when NO_COLOR is set or output is not a TTY)')
+    .option('--trace <file>', 'write a Chrome trace-event timeline (open in ui.perfetto.dev) to FILE')
     .addHelpText(
       'after',
       `

@@ -12,6 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import { writeText } from '../output.js';
 import type { CliContext } from '../program.js';
 import { exitCodeOf } from './run.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
 
 interface ScenarioFlags {
   readonly protocol?: string;
@@ -20,6 +21,7 @@ interface ScenarioFlags {
   readonly seeds?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly trace?: string;
 }
 
 function parseSeed(text: string, flag: string): number {
@@ -44,9 +46,14 @@ async function runOne(name: string, f: ScenarioFlags, ctx: CliContext): Promise<
   const mode = (f.mode ?? 'sim') as Mode;
   const protocol = f.protocol ?? null;
   const { io } = ctx;
+  if (f.trace !== undefined && seeds !== 1) {
+    throw new UsageError(`--trace: expected a single seed, received --seeds ${seeds} (trace one seed at a time)`, '--trace');
+  }
   if (seeds === 1) {
-    const o = await runScenario({ name, protocol, mode, seed });
+    const trace = f.trace === undefined ? null : attachTrace({ file: f.trace });
+    const o = await runScenario({ name, protocol, mode, seed, ...(trace !== null ? { observers: trace.observers } : {}) });
     const r = { ...o.result, command: ctx.command };
+    const traced = trace?.write(r) ?? null;
     const human = f.json === true ? io.stderr : io.stdout;
     const lines = [`${scenario.title} — protocol ${o.protocol}, ${mode}, seed ${seed}`, '', scenario.description, '', 'trail:'];
     for (const m of r.messages) lines.push(`  [${(m.timeNs / 1e9).toFixed(6).padStart(12)}] node ${m.node}: ${m.text}`);
@@ -55,7 +62,9 @@ async function runOne(name: string, f: ScenarioFlags, ctx: CliContext): Promise<
     if (!r.checker.ok) lines.push(`reproduce with: gfs2-stress scenario run ${scenario.name} --protocol ${o.protocol} --mode ${mode} --seed ${seed}`);
     if (f.quiet !== true || f.json !== true) await writeText(human, `${lines.join('\n')}\n`);
     if (f.json === true) await writeText(io.stdout, toJson({ ...r, scenario: scenario.name, explanation: o.explanation }));
-    return exitCodeOf(r);
+    if (traced !== null) await writeText(io.stderr, traceLine(traced));
+    const code = exitCodeOf(r);
+    return traced !== null && !traced.ok && code === ExitCode.ok ? ExitCode.usage : code;
   }
   // Many seeds: a table of how often each invariant was violated.
   const counts = new Map<string, number>();
@@ -94,7 +103,8 @@ export function registerScenarioCommand(program: Command, ctx: CliContext, confi
       .option('--seed <n>', 'seed (default: 1)')
       .option('--seeds <n>', 'run this many consecutive seeds and report violation rates (default: 1)')
       .option('--json', 'write the result document (or the rates) as JSON to stdout')
-      .option('--quiet', 'no progress'),
+      .option('--quiet', 'no progress')
+      .option('--trace <file>', 'write a Chrome trace-event timeline (open in ui.perfetto.dev) to FILE'),
   ).action(async (name: string, f: ScenarioFlags) => {
     ctx.exitCode = await runOne(name, f, ctx);
   });
