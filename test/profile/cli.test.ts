@@ -70,3 +70,37 @@ test('profile -x, prints only the contention table as CSV, sorted as asked', asy
   // The human views went to stderr, not into the CSV.
   assert.match(r.stderr, /^glstats \(top 10/m);
 });
+
+test('profile --trace writes a valid trace-event timeline of the profiled run', async () => {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { validateTrace } = await import('../../src/report/trace/validate.js');
+  const dir = mkdtempSync(join(tmpdir(), 'profile-trace-'));
+  try {
+    const file = join(dir, 't.json');
+    const r = await runCli([
+      'profile',
+      '--mode',
+      'sim',
+      '--seed',
+      '1',
+      '--nodes',
+      '3',
+      '--duration',
+      '200ms',
+      '-q',
+      '--trace',
+      file,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^trace: /m);
+    const trace = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: unknown[] };
+    assert.deepEqual(validateTrace(trace).errors, []);
+    // One process track per node of the run.
+    const names = trace.traceEvents.filter((e) => (e as { name?: string }).name === 'process_name');
+    assert.equal(names.length, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,10 +15,12 @@ import { formatLive, formatRunView, type LiveSnapshot, snapshotLoad, takeSnapsho
 import { formatGlstats } from '../../profile/glstats.js';
 import { type ProfileFlags, type ProfileOptions, ProfileViews, parseProfileOptions } from '../../profile/options.js';
 import { toJson } from '../../report/json.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import type { RunResult } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
 import { createProgressReporter, type OutStream, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
+import { ExitCode } from '../exit-codes.js';
 import { emptyRunResult, exitCodeOf, formatRunHeader, type RunFlags, runOptionsFromFlags } from './run.js';
 
 const PROFILE_DURATION = '3s';
@@ -72,6 +74,8 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
     quiet: flags.quiet === true || live,
     totalMs: o.config.durationMs,
   });
+  // Checked before the run: a bad --trace path is a usage error that costs no run.
+  const trace = flags.trace === undefined ? null : attachTrace({ file: flags.trace });
   const profiler = new GlockProfiler(o.config.nodes);
   const t0 = performance.now();
   let busiest: LiveSnapshot | null = null;
@@ -101,6 +105,7 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
       onProgress: (pr) => progress.update(pr),
       signal: controller.signal,
       glockProfiler: profiler,
+      ...(trace !== null ? { observers: trace.observers } : {}),
     });
   } catch (err) {
     if (!controller.signal.aborted) throw err;
@@ -119,7 +124,10 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
   if (p.separator !== undefined && p.views.includes('contention'))
     await writeText(io.stdout, formatContention(glocks, p));
   if (json) await writeText(io.stdout, toJson(result));
-  return exitCodeOf(result);
+  const traced = trace?.write(result) ?? null;
+  if (traced !== null) await writeText(io.stderr, traceLine(traced));
+  const code = exitCodeOf(result);
+  return traced !== null && !traced.ok && code === ExitCode.ok ? ExitCode.usage : code;
 }
 
 /** Register `profile` on the program. */
@@ -150,6 +158,7 @@ export function registerProfileCommand(program: Command, ctx: CliContext): Comma
     .option('-x, --field-separator <sep>', 'contention table as CSV with this separator on stdout (perf lock -x)')
     .option('--interval <time>', 'refresh the glocktop view live on a TTY, e.g. 1s')
     .option('--view <name>', `${ProfileViews.join('|')} (default: all)`)
+    .option('--trace <file>', 'write a Chrome trace-event timeline (open in ui.perfetto.dev) to FILE')
     .option('--json', 'write the result (with glocks) as JSON to stdout; views go to stderr')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colour')
