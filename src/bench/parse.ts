@@ -4,7 +4,7 @@
 
 import { SUITE_NAMES } from '../../bench/suite.js';
 import { UsageError } from '../config/errors.js';
-import { parseRunResult } from '../report/json.js';
+import { parseJsonObject, parseRunResult } from '../report/json.js';
 import { type RunResult, SCHEMA_VERSION } from '../report/result.js';
 import type { BenchResult } from './result.js';
 
@@ -14,22 +14,6 @@ export type ResultDocument =
   | { readonly kind: 'run'; readonly run: RunResult };
 
 const kinds = "'bench' (results/<suite>-<date>.json), 'bench-run' (bench --json) or 'run' (run --json)";
-
-function parseJsonObject(text: string, source: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(
-      `${source}: expected a gfs2-stress JSON result, received text that is not JSON (${(err as Error).message})`,
-    );
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
-    throw new UsageError(
-      `${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`,
-    );
-  return doc as Record<string, unknown>;
-}
 
 /** Check the parts of a bench document that compare and the README read. */
 function checkBench(o: Record<string, unknown>, source: string): BenchResult {

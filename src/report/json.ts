@@ -26,11 +26,10 @@ export function toJson(doc: unknown): string {
 }
 
 /**
- * Parse a run result written by toJson. Throws UsageError if the text is not JSON, not a
- * gfs2-stress result, or from an incompatible schema version.
- * @param source where the text came from (a file name), for messages.
+ * Parse text that must be one JSON object (a result document of any kind). Throws UsageError
+ * saying what was expected and what was received.
  */
-export function parseRunResult(text: string, source = 'input'): RunResult {
+export function parseJsonObject(text: string, source = 'input'): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -40,8 +39,18 @@ export function parseRunResult(text: string, source = 'input'): RunResult {
     );
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UsageError(`${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : typeof doc}`);
+    throw new UsageError(`${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`);
   }
+  return doc as Record<string, unknown>;
+}
+
+/**
+ * Parse a run result written by toJson. Throws UsageError if the text is not JSON, not a
+ * gfs2-stress result, or from an incompatible schema version.
+ * @param source where the text came from (a file name), for messages.
+ */
+export function parseRunResult(text: string, source = 'input'): RunResult {
+  const doc = parseJsonObject(text, source);
   const version = (doc as { schemaVersion?: unknown }).schemaVersion;
   if (version !== SCHEMA_VERSION) {
     throw new UsageError(
@@ -52,5 +61,5 @@ export function parseRunResult(text: string, source = 'input'): RunResult {
     if (!(field in doc))
       throw new UsageError(`${source}: expected a field ${JSON.stringify(field)} in the result, received none`);
   }
-  return doc as RunResult;
+  return doc as unknown as RunResult;
 }
