@@ -26,6 +26,7 @@ export interface RecoveryPlan {
     /** Journal writes of node 0 before its journal write fails (early in the run, under contention). */
     readonly afterWrites: number;
     readonly remountAfterMs: number;
+    readonly minSeeds: number;
     readonly seeds: number;
   };
   readonly synth: { readonly spans: readonly number[]; readonly densities: readonly number[]; readonly reps: number };
@@ -46,23 +47,24 @@ export function planFor(quick: boolean): RecoveryPlan {
       phaseSamples: { min: 3, max: 3 },
       replayAloneReps: 3,
       kOfN: { nodes: 3, ks: [2], afterWrites: 128, journalBlocks: 1024, min: 3, max: 3 },
-      protocols: { nodes: 2, timeScales: [0], afterWrites: 32, remountAfterMs: 100, seeds: 3 },
+      protocols: { nodes: 2, timeScales: [0], afterWrites: 32, remountAfterMs: 100, minSeeds: 3, seeds: 3 },
       synth: { spans: [256], densities: [0, 0.5], reps: 3 },
       budgetMs: { phases: 6_000, kOfN: 2_500, protocols: 5_000 },
       runCapMs: 4_000,
     };
   }
   return {
-    phaseImages: [64, 256, 1024, 2048],
+    phaseImages: [64, 512, 2048],
     timeScales: [0, 1],
     phaseNodes: 2,
     processes: 4,
     phaseSamples: { min: 5, max: 9 },
     replayAloneReps: 5,
     kOfN: { nodes: 4, ks: [1, 2, 3], afterWrites: 512, journalBlocks: 2048, min: 5, max: 7 },
-    protocols: { nodes: 3, timeScales: [0, 1], afterWrites: 48, remountAfterMs: 100, seeds: 7 },
+    // Kernel timing, where the protocols' own delays (HZ/5, HZ) decide; quick runs it at 0.
+    protocols: { nodes: 3, timeScales: [1], afterWrites: 48, remountAfterMs: 100, minSeeds: 5, seeds: 7 },
     synth: { spans: [64, 256, 1024, 2048, 4096], densities: [0, 0.25, 0.5], reps: 7 },
-    budgetMs: { phases: 110_000, kOfN: 35_000, protocols: 90_000 },
+    budgetMs: { phases: 120_000, kOfN: 40_000, protocols: 70_000 },
     runCapMs: 10_000,
   };
 }

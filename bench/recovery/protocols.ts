@@ -54,7 +54,7 @@ export async function measureProtocols(
     const budget = new Budget(cfg.seeds > 0 ? plan.budgetMs.protocols / cfg.timeScales.length : 0);
     // A seed counts only when all three protocols completed it, so the samples stay paired.
     let kept = 0;
-    for (let i = 0; budget.more(kept, Math.min(cfg.seeds, 3), cfg.seeds, ctx.signal) && i < 2 * cfg.seeds; i++) {
+    for (let i = 0; budget.more(kept, cfg.minSeeds, cfg.seeds, ctx.signal) && i < 2 * cfg.seeds; i++) {
       const seed = ctx.seed + 1000 + i;
       const rows = [];
       for (const protocol of COMPARED_PROTOCOLS) {

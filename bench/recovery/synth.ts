@@ -2,7 +2,7 @@
 // engine's own LogManager (src/journal/log.ts) onto a SharedDisk (the cluster's block device),
 // so the sizes and the share of revoked images are exact rather than whatever a workload left.
 //
-// A journal is built flush by flush, `FLUSH_IMAGES` metadata images each, until its dirty
+// A journal is built flush by flush, up to 32 metadata images each (flushImagesFor), until its dirty
 // region reaches the target; after each flush a `revokeDensity` share of the previous flush's
 // blocks is revoked (the next flush carries the revokes). The first flush is never revoked, so
 // the tail stays put and everything logged stays in the dirty region. Timed: replayJournal
@@ -16,8 +16,10 @@ import { mkfsJournal } from '../../src/journal/mkfs.js';
 import { createReplayScratch, replayJournal } from '../../src/journal/replay.js';
 import { type JournalLoc, JournalStatus } from '../../src/journal/types.js';
 
-/** Images per flush: a busy node's flush at kernel timing carries tens of blocks. */
-const FLUSH_IMAGES = 32;
+/** Images per flush: a busy node's flush at kernel timing carries tens of blocks; small journals get smaller flushes so they still hold several (and revokes). */
+function flushImagesFor(spanBlocks: number): number {
+  return Math.max(4, Math.min(32, Math.floor(spanBlocks / 8)));
+}
 
 export interface SynthJournal {
   readonly disk: SharedDisk;
@@ -39,16 +41,17 @@ export function journalBlocksFor(spanBlocks: number): number {
 
 export function buildSynthJournal(spanBlocks: number, revokeDensity: number, blockSize = 4096): SynthJournal {
   const n = journalBlocksFor(spanBlocks);
+  const flushImages = flushImagesFor(spanBlocks);
   // In-place targets after the journal: one distinct block per image, so nothing is logged twice.
-  const dataBlocks = spanBlocks + FLUSH_IMAGES;
+  const dataBlocks = spanBlocks + flushImages;
   const diskBlocks = n + dataBlocks;
   const disk = new SharedDisk(new SharedArrayBuffer(diskBlocks * blockSize), 0, diskBlocks, blockSize);
   const loc: JournalLoc = { jid: 0, startBlk: 0, journalBlocks: n, blockSize };
   if (mkfsJournal(disk, 0, loc, 0) !== JournalStatus.ok) throw new Error('synth: mkfs failed');
   const log = new LogManager(disk, 0, loc);
   if (log.mount() !== JournalStatus.ok) throw new Error('synth: mount failed');
-  const pool = new Uint8Array(FLUSH_IMAGES * blockSize);
-  const batch = new LogBatch(FLUSH_IMAGES);
+  const pool = new Uint8Array(flushImages * blockSize);
+  const batch = new LogBatch(flushImages);
   const prev: number[] = [];
   const revokes: number[] = [];
   let next = n;
@@ -57,17 +60,17 @@ export function buildSynthJournal(spanBlocks: number, revokeDensity: number, blo
   let version = 1;
   for (;;) {
     // The flush that would cross the target is not written: the region stays at or under it.
-    const flushBlocks = 1 + FLUSH_IMAGES + 2 + 1;
-    if (log.usedBlocks() + flushBlocks > spanBlocks || next + FLUSH_IMAGES > diskBlocks) break;
+    const flushBlocks = 1 + flushImages + 2 + 1;
+    if (log.usedBlocks() + flushBlocks > spanBlocks || next + flushImages > diskBlocks) break;
     batch.clear();
     const cur: number[] = [];
-    for (let i = 0; i < FLUSH_IMAGES; i++) {
+    for (let i = 0; i < flushImages; i++) {
       writeMetaHeader(pool, i * blockSize, MetaType.in, version++, 0);
       batch.add(next, pool, i * blockSize);
       cur.push(next++);
     }
     revokes.length = 0;
-    if (prev.length > 0 && images > FLUSH_IMAGES) {
+    if (prev.length > 0 && images > flushImages) {
       const k = Math.round(revokeDensity * prev.length);
       for (let i = 0; i < k; i++) revokes.push(prev[i] as number);
       const q = log.revoke(revokes);
@@ -76,7 +79,7 @@ export function buildSynthJournal(spanBlocks: number, revokeDensity: number, blo
     }
     const st = log.flush(batch);
     if (st !== JournalStatus.ok) throw new Error(`synth: flush failed (${st})`);
-    images += FLUSH_IMAGES;
+    images += flushImages;
     prev.length = 0;
     prev.push(...cur);
   }
