@@ -48,6 +48,8 @@ export interface WithdrawRun {
   readonly complete: boolean;
   /** Journals among the expected ones that were recovered (replayed, or found clean by recovery). */
   readonly recovered: readonly number[];
+  /** Per expected journal: images in its dirty region when replayed (replayed + revoked), or null. */
+  readonly imagesInRegion: readonly (number | null)[];
   /** Timelines of the expected withdraws, in `withdrawing` order (null: that node never withdrew). */
   readonly timelines: readonly (WithdrawTimeline | null)[];
 }
@@ -61,6 +63,8 @@ export interface WithdrawRun {
 class CompletionWatch {
   private readonly releasedAtMs = new Map<number, number>();
   readonly recovered = new Set<number>();
+  /** jid → images in the dirty region at its first successful replay (Ev.replayEnd c: replayed + revoked). */
+  readonly imagesInRegion = new Map<number, number>();
   private readonly jids: readonly number[];
   private readonly graceMs: number;
   private readonly onDone: () => void;
@@ -80,8 +84,10 @@ class CompletionWatch {
       if (!this.releasedAtMs.has(node)) this.releasedAtMs.set(node, performance.now());
     }
     // Journals are replayed (or found clean) only by recovery, never by a first mount.
-    else if (kind === Ev.replayEnd && rec[off + 6] === 0) this.recovered.add(a);
-    else if (kind === Ev.journalState && rec[off + 4] === 1) this.recovered.add(a);
+    else if (kind === Ev.replayEnd && rec[off + 6] === 0) {
+      this.recovered.add(a);
+      if (!this.imagesInRegion.has(a)) this.imagesInRegion.set(a, rec[off + 5] as number);
+    } else if (kind === Ev.journalState && rec[off + 4] === 1) this.recovered.add(a);
     if (this.done) return;
     let lastReleaseMs = 0;
     let allRecovered = true;
@@ -130,7 +136,16 @@ export async function runWithdraws(spec: WithdrawRunSpec): Promise<WithdrawRun> 
     const records = result.withdraws as unknown as readonly WithdrawTimeline[];
     const timelines = spec.withdrawing.map((j) => records.find((r) => r.node === j) ?? null);
     const recovered = spec.withdrawing.filter((j) => watch.recovered.has(j));
-    return { config, result, wallMs, complete: watch.done && watch.allRecovered(), recovered, timelines };
+    const imagesInRegion = spec.withdrawing.map((j) => watch.imagesInRegion.get(j) ?? null);
+    return {
+      config,
+      result,
+      wallMs,
+      complete: watch.done && watch.allRecovered(),
+      recovered,
+      imagesInRegion,
+      timelines,
+    };
   } finally {
     clearTimeout(capTimer);
     spec.signal?.removeEventListener('abort', onOuterAbort);

@@ -5,9 +5,10 @@
 // A journal of about the wanted size: node 0 runs a disjoint workload (no glock leaves it, so
 // nothing is written back early) and its K-th journal write fails (`jerr:node=0,after=K`); the
 // journal is sized above 2K so the log daemon never pulls the tail. What is dirty is then what
-// node 0 committed before the failure. Images per journal block depend on flush sizes, so K is
-// corrected after every sample towards the wanted image count; every figure carries the image
-// counts actually replayed (withdraw record, from Ev.replayEnd), not the aim.
+// node 0 committed before the failure. The size axis is the number of images in the dirty
+// region (Ev.replayEnd's "of Y": replayed + revoked); images per journal block depend on flush
+// sizes and revokes, so K is corrected after every sample towards the wanted count. Every
+// figure carries the counts actually seen (images in the region, images replayed), not the aim.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ export const END_TO_END_PHASE = 'replayDone';
 
 export interface PhaseSample {
   readonly timeline: WithdrawTimeline;
+  /** Images in the dirty region (replayed + revoked). */
+  readonly imagesInRegion: number;
   readonly wallMs: number;
 }
 
@@ -68,7 +71,7 @@ export async function measurePhases(ctx: BenchContext, plan: RecoveryPlan, sum: 
     for (const images of plan.phaseImages) {
       const journalBlocks = journalBlocksFor(images);
       const withP6 = timeScale === 0 && images === largest;
-      let k = clampK(images * (timeScale === 0 ? 2 : 1.5), images);
+      let k = clampK(images * (timeScale === 0 ? 2 : 1.2), images);
       const samples: PhaseSample[] = [];
       const pointBudget = new Budget(perPoint);
       for (let i = 0; ; i++) {
@@ -100,15 +103,16 @@ export async function measurePhases(ctx: BenchContext, plan: RecoveryPlan, sum: 
             ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
           });
           const t = run.timelines[0];
-          if (!run.complete || t === null || t === undefined || t.blocksReplayed === 0) {
+          const inRegion = run.imagesInRegion[0] ?? null;
+          if (!run.complete || t === null || t === undefined || t.blocksReplayed === 0 || inRegion === null) {
             ctx.log(
               `recovery: ts ${timeScale}, ${images} images: run ${i} incomplete (withdraw or replay missing), not counted`,
             );
             continue;
           }
-          samples.push({ timeline: t, wallMs: run.wallMs });
+          samples.push({ timeline: t, imagesInRegion: inRegion, wallMs: run.wallMs });
           sum.add(t.blocksReplayed);
-          k = clampK((k * images) / t.blocksReplayed, images);
+          k = clampK((k * images) / inRegion, images);
           if (withP6 && dumpDir !== null) {
             const e2e = sinceErrorNs(t, END_TO_END_PHASE);
             const alone = replayAloneFromDump(
@@ -133,8 +137,10 @@ export async function measurePhases(ctx: BenchContext, plan: RecoveryPlan, sum: 
       const point: PhasePoint = { timeScale, imagesAimed: images, journalBlocks, samples };
       points.push(point);
       metrics.push(...pointMetrics(point, plan));
-      const got = samples.map((s) => s.timeline.blocksReplayed);
-      ctx.log(`recovery: ts ${timeScale}, ~${images} images: ${samples.length} runs, replayed ${got.join(' ')}`);
+      const got = samples.map((s) => `${s.timeline.blocksReplayed}/${s.imagesInRegion}`);
+      ctx.log(
+        `recovery: ts ${timeScale}, ~${images} images: ${samples.length} runs, replayed/in region ${got.join(' ')}`,
+      );
     }
   }
   let p6: RatioRow | null = null;
@@ -162,6 +168,7 @@ export async function measurePhases(ctx: BenchContext, plan: RecoveryPlan, sum: 
 function pointMetrics(p: PhasePoint, plan: RecoveryPlan): Metric[] {
   if (p.samples.length === 0) return [];
   const replayed = p.samples.map((s) => s.timeline.blocksReplayed);
+  const inRegion = p.samples.map((s) => s.imagesInRegion);
   const params = {
     timeScale: p.timeScale,
     hz: 1000,
@@ -169,6 +176,9 @@ function pointMetrics(p: PhasePoint, plan: RecoveryPlan): Metric[] {
     imagesReplayedMedian: medianOf(replayed),
     imagesReplayedMin: Math.min(...replayed),
     imagesReplayedMax: Math.max(...replayed),
+    imagesInRegionMedian: medianOf(inRegion),
+    imagesInRegionMin: Math.min(...inRegion),
+    imagesInRegionMax: Math.max(...inRegion),
     journalBlocks: p.journalBlocks,
     nodes: plan.phaseNodes,
     protocol: 'force-withdraw',

@@ -60,7 +60,11 @@ describe('recovery bench suite (quick)', { timeout: 600_000 }, () => {
     assert.ok(run.phases.length > 0);
     for (const point of run.phases) {
       assert.ok(point.samples.length >= 3, 'at least three runs per point');
-      for (const s of point.samples) assert.ok(s.timeline.blocksReplayed > 0);
+      for (const s of point.samples) {
+        assert.ok(s.timeline.blocksReplayed > 0);
+        // Revoked images are in the region but not replayed.
+        assert.ok(s.imagesInRegion >= s.timeline.blocksReplayed);
+      }
     }
     for (const r of run.replay) assert.ok(r.imagesReplayed > 0);
     const withRevokes = run.replay.filter((r) => r.revokeDensity > 0);
