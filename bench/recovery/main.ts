@@ -17,6 +17,15 @@ if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
 const ac = new AbortController();
 process.once('SIGINT', () => ac.abort());
 const t0 = performance.now();
-const out = await suite({ quick, seed, log: (line) => process.stderr.write(`${line}\n`), signal: ac.signal });
+let out: Awaited<ReturnType<typeof suite>>;
+try {
+  out = await suite({ quick, seed, log: (line) => process.stderr.write(`${line}\n`), signal: ac.signal });
+} catch (err) {
+  // A failure of the tool, not a finding: exit 70 as the CLI does for internal errors.
+  process.stderr.write(
+    `recovery bench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(70);
+}
 process.stderr.write(`recovery bench: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);

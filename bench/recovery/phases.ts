@@ -115,19 +115,26 @@ export async function measurePhases(ctx: BenchContext, plan: RecoveryPlan, sum: 
           k = clampK((k * images) / inRegion, images);
           if (withP6 && dumpDir !== null) {
             const e2e = sinceErrorNs(t, END_TO_END_PHASE);
-            const alone = replayAloneFromDump(
-              run.config,
-              dumpDir,
-              0,
-              t.replayedBy,
-              t.blocksReplayed,
-              plan.replayAloneReps,
-            );
-            if (e2e !== null) {
-              p6Value.push(e2e);
-              p6Base.push(medianOf(alone.samplesNs));
-              p6Spans.push(alone.spanBlocks);
-              sum.add(alone.spanBlocks);
+            try {
+              const alone = replayAloneFromDump(
+                run.config,
+                dumpDir,
+                0,
+                t.replayedBy,
+                t.blocksReplayed,
+                plan.replayAloneReps,
+              );
+              if (e2e !== null) {
+                p6Value.push(e2e);
+                p6Base.push(medianOf(alone.samplesNs));
+                p6Spans.push(alone.spanBlocks);
+                sum.add(alone.spanBlocks);
+              }
+            } catch (err) {
+              // A rebuild that fails its checks is not the same journal: no pair rather than a wrong one.
+              const why = err instanceof Error ? err.message : String(err);
+              ctx.log(`recovery: P6 pair of run ${i} dropped: ${why}`);
+              notes.push(`P6 pair dropped (seed ${seed}): ${why}`);
             }
           }
         } finally {
