@@ -67,6 +67,7 @@ export const WithdrawPhase = {
   start: 2,
   signalSent: 3,
   survivorNotified: 4,
+  /** A recovering node holds the journal's glocks (b = jid): the head search starts now. */
   journalLockWon: 5,
   headFound: 6,
   replayDone: 7,

@@ -5,6 +5,7 @@
 
 import { GlockType, LockNumber, LmState } from '../dlm/api.js';
 import { HolderFlag } from '../glock/flags.js';
+import { Ev, WithdrawPhase } from '../memory/events.js';
 import { GLR_TRYFAILED } from '../glock/lm.js';
 import { replayJournal } from '../journal/replay.js';
 import { JournalStatus } from '../journal/types.js';
@@ -42,6 +43,7 @@ export function* recoverJournal(n: NodeCore, p: Proc, jid: number): Generator<vo
   let result: number = RecoveryResult.error;
   const r = yield* acquire(n.ctx, p, h.jinode, jigl, LmState.sh, HolderFlag.noexp | HolderFlag.nocache);
   if (r === 0) {
+    n.platform.events.emit(Ev.withdraw, WithdrawPhase.journalLockWon, jid, 0, 0);
     n.log(`jid=${jid}: Trying to acquire journal glock...`);
     n.log(`jid=${jid}: Looking at journal...`);
     // gfs2_find_jhead reads the whole journal before anything can be replayed.

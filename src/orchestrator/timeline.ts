@@ -107,6 +107,10 @@ export class WithdrawTimelines {
         for (const [res, nodes] of this.holders) if (nodes.has(node)) w.heldAtStart.add(res);
       }
       if (a === WithdrawPhase.secondaryWaitStart) return;
+      if (a === WithdrawPhase.journalLockWon) {
+        if (this.byJid.has(b)) this.first(this.get(b), 'journalLockWon', t);
+        return;
+      }
       const jid = a === WithdrawPhase.survivorNotified ? this.lastSignalled : node;
       if (jid < 0) return;
       const rec2 = this.get(jid);
@@ -114,8 +118,6 @@ export class WithdrawTimelines {
       if (a === WithdrawPhase.dequeuesReleased) rec2.dequeuesDelayed = c;
       const name = PHASE_NAMES[a];
       if (name !== undefined) this.first(rec2, name, t);
-    } else if (kind === Ev.replayStart && this.byJid.has(a)) {
-      this.first(this.get(a), 'journalLockWon', t);
     } else if (kind === Ev.journalState && this.byJid.has(a)) {
       this.first(this.get(a), 'headFound', t);
     } else if (kind === Ev.replayEnd && this.byJid.has(a) && (rec[off + 6] as number) === 0) {
