@@ -1,0 +1,28 @@
+// P9's child process: one threads-mode run (or nothing, with `idle`), then its own peak RSS
+// as one JSON line on stdout. A child of its own, so the peak is this run's and not the
+// benchmark process's (which has run many clusters before). Usage:
+//   node dist/bench/scaling/rss-child.js run <nodes> <durationMs> <seed>
+//   node dist/bench/scaling/rss-child.js idle
+
+import { validateRunOptions } from '../../src/config/config.js';
+import { runCluster } from '../../src/orchestrator/run.js';
+
+const [what = 'idle', nodesText = '16', durationText = '2000', seedText = '1'] = process.argv.slice(2);
+let ops = 0;
+let ok = true;
+if (what === 'run') {
+  const o = validateRunOptions({
+    mode: 'threads',
+    seed: Number(seedText),
+    nodes: Number(nodesText),
+    durationMs: Number(durationText),
+    protocol: 'force-withdraw',
+    faults: null,
+  });
+  const r = await runCluster(o.config, { protocol: o.protocol, faults: o.faults });
+  if (r.state !== 'completed') throw new Error(`rss run ${r.state}: ${r.error?.message ?? ''}`);
+  ops = r.totals.ops;
+  ok = r.checker.ok;
+}
+// maxRSS is in KiB (getrusage ru_maxrss): the high-water mark of the whole process, every thread.
+process.stdout.write(`${JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024, ops, ok })}\n`);
