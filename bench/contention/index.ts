@@ -12,6 +12,7 @@
 //   withdraw.blockedRequest.ns  one sample per other-node request for a resource node 0 held
 //                               that waited across the withdraw
 //   withdraw.secondaryWaiters   secondary withdrawers per run (how often the case arises)
+//   withdraw.withdrawsPerRun    primary withdraws per run (1 when node 0's fault fired)
 // A point where nothing of a kind was measured has no metric of that kind (a note says so):
 // whether a second process errors inside the withdraw window is up to the workload's timing.
 
@@ -131,6 +132,13 @@ export const suite: Suite = async (ctx: BenchContext) => {
         params,
       });
     }
+    metrics.push({
+      name: 'withdraw.withdrawsPerRun',
+      unit: 'count',
+      better: 'lower',
+      samples: list.map((r) => r.withdraws),
+      params,
+    });
     metrics.push({
       name: 'withdraw.secondaryWaiters',
       unit: 'count',
