@@ -1,6 +1,7 @@
 // Checksums of a GFS2 log header block (fs/gfs2/lops.c gfs2_write_log_header, recovery.c
 // __get_log_header; reference §5.2), byte-exact with gfs2-utils 3.5 (test/disk/crc.test.ts).
 
+import { Buffer } from 'node:buffer';
 import { crc32Raw, crc32cGfs2 } from './crc.js';
 
 /** Bytes of a v2 log header (LH_BYTES in log-format.ts). */
@@ -20,7 +21,22 @@ export function logHeaderHash(b: Uint8Array, off: number): number {
 
 /** lh_crc of the header block at b[off]: CRC-32C (init ~0, no final xor) of bytes 52..end. */
 export function logHeaderCrc(b: Uint8Array, off: number, blockSize: number): number {
+  // Every header this engine writes has a zero tail, and finding a journal's head checks the
+  // CRC of every header in the journal (mkfs writes one per block): comparing the tail with
+  // zeros (memcmp) and taking the precomputed zero-tail path gives the same CRC ~30× faster.
+  if (tailIsZero(b, off, blockSize)) return logHeaderCrcZeroTail(b, off, blockSize);
   return crc32cGfs2(b, off + LH_CRC_START, off + blockSize);
+}
+
+const compareBytes = Buffer.prototype.compare;
+/** Zeros to compare header tails with; grows to the largest block size seen (bounded by limits). */
+let zeroTail = new Uint8Array(4096);
+
+function tailIsZero(b: Uint8Array, off: number, blockSize: number): boolean {
+  const n = blockSize - LH_BYTES;
+  if (zeroTail.length < n) zeroTail = new Uint8Array(n);
+  // Buffer's compare is a native memcmp and accepts any Uint8Array as `this`.
+  return compareBytes.call(b, zeroTail, 0, n, off + LH_BYTES, off + blockSize) === 0;
 }
 
 // A header block is zero after byte 120, so its CRC-32C is the register after bytes 52..119

@@ -22,6 +22,12 @@ export type SimOutcome =
   | { state: 'stalled'; steps: number; clockNs: number; reason: string }
   | { state: 'errored'; steps: number; clockNs: number; node: number; process: string; error: unknown };
 
+/**
+ * Scheduler steps run by every SimDriver of this thread since it started (benchmarks read it
+ * before and after a run to get steps/s; the driver itself never reads it).
+ */
+export const simCounters = { steps: 0 };
+
 export class SimClock {
   nowNs = 0;
 }

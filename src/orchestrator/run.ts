@@ -11,7 +11,7 @@ import { assertLimits, limits } from '../config/limits.js';
 import { type Config, jiffiesToNs } from '../config/types.js';
 import { HistoryHash } from '../driver/history-hash.js';
 import { hostNode } from '../driver/node-host.js';
-import { SimClock, SimDriver, type SimOutcome } from '../driver/sim.js';
+import { SimClock, SimDriver, type SimOutcome, simCounters } from '../driver/sim.js';
 import { createThreadsPool } from '../driver/threads.js';
 import { monotonicNs } from '../driver/mono-clock.js';
 import { NodeCommand } from '../driver/threads-task.js';
@@ -153,6 +153,7 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
     await yieldToEventLoop();
   }
   consumer.drain();
+  simCounters.steps += driver.steps;
   // The driver's own scheduling hash and the event hash together identify the history.
   hash.mix(Number.parseInt(driver.hash.hex().slice(0, 8), 16));
   hash.mix(Number.parseInt(driver.hash.hex().slice(8), 16));

@@ -76,6 +76,36 @@ export function mergeEncoded(encoded: Iterable<string>): Histogram {
   return h;
 }
 
+/** The pure-JS histogram's counts, which its class exposes but the Histogram interface does not. */
+interface CountsView {
+  readonly countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
+}
+
+/**
+ * The mean exactly as hdr's `mean` getter computes it (each count at its bucket's median-
+ * equivalent value, summed in value order), in one pass over the counts that stops at the last
+ * value. The getter walks an iterator object that costs ~10× as much, and every run summarises
+ * a dozen histograms: in a short simulator seed that was 7 % of the time (bench P7 profile).
+ */
+function meanOf(h: Histogram): number {
+  const c = h as unknown as Partial<CountsView>;
+  if (typeof c.getCountAtIndex !== 'function' || typeof c.countsArrayLength !== 'number') return h.mean;
+  const v = c as CountsView;
+  const total = h.totalCount;
+  let seen = 0;
+  let sum = 0;
+  for (let i = 0; i < v.countsArrayLength && seen < total; i++) {
+    const n = v.getCountAtIndex(i);
+    if (n === 0) continue;
+    sum += v.medianEquivalentValue(v.valueFromIndex(i)) * n;
+    seen += n;
+  }
+  return sum / total;
+}
+
 /** Percentile summary (and the encoding) of a histogram. An empty histogram gives zeros. */
 export function summarize(h: Histogram): LatencySummary {
   const count = h.totalCount;
@@ -103,7 +133,7 @@ export function summarize(h: Histogram): LatencySummary {
     count,
     unit: 'ns',
     min: h.getValueAtPercentile(0),
-    mean: h.mean,
+    mean: meanOf(h),
     p50: at(50),
     p90: at(90),
     p99: at(99),
