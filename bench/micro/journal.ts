@@ -56,12 +56,14 @@ export function measureJournal(
   const targets = mem.layout.totalBlocks - firstTarget;
   const log = new LogManager(disk, 0, loc);
   if (log.mount() !== JournalStatus.ok) throw new Error('P5: mount of the fresh journal failed');
-  const batch = new LogBatch(FLUSH_BATCH);
-  const imgs = new Uint8Array(FLUSH_BATCH * bs);
+  // Flushes of FLUSH_BATCH images, smaller in a journal too short to hold a few of them.
+  const perFlush = Math.min(FLUSH_BATCH, Math.floor(journalBlocks / 4));
+  const batch = new LogBatch(perFlush);
+  const imgs = new Uint8Array(perFlush * bs);
   let logged = 0;
   for (let version = 1; ; version++) {
     batch.clear();
-    for (let e = 0; e < FLUSH_BATCH; e++) {
+    for (let e = 0; e < perFlush; e++) {
       const blk = firstTarget + ((logged + e) % targets);
       const off = e * bs;
       writeMetaHeader(imgs, off, MetaType.in, version, 0);
@@ -71,7 +73,7 @@ export function measureJournal(
     const st = log.flush(batch);
     if (st === JournalStatus.noSpace) break;
     if (st !== JournalStatus.ok) throw new Error(`P5: filling the journal: flush returned ${st}`);
-    logged += FLUSH_BATCH;
+    logged += perFlush;
   }
   const pairs = imagePairs(mem, loc.startBlk, journalBlocks);
   if (pairs.src.length !== logged) throw new Error(`P5: scan found ${pairs.src.length} images, ${logged} were logged`);

@@ -44,7 +44,13 @@ export class PingNode {
    * One sample: want EX until endNs, then keep serving callbacks until `doneWord` reaches
    * `doneTarget` (both nodes finished), so the other node's last request is granted too.
    */
-  round(endNs: number, ctl: Int32Array, doneWord: number, doneTarget: number, deadlineNs: number): { handoffs: number; acquisitions: number } {
+  round(
+    endNs: number,
+    ctl: Int32Array,
+    doneWord: number,
+    doneTarget: number,
+    deadlineNs: number,
+  ): { handoffs: number; acquisitions: number } {
     this.handoffs = 0;
     this.acquisitions = 0;
     this.endNs = endNs;
@@ -89,7 +95,8 @@ export class PingNode {
     while (ring.take(rec)) {
       const kind = rec[0] as number;
       if (kind === CbKind.bast) this.m.onBlockingCallback(rec[1] as number, lmStateOf(rec[2] as number));
-      else if (kind === CbKind.ast) this.m.onCompletion(rec[1] as number, lmStateOf(rec[2] as number), rec[3] as number);
+      else if (kind === CbKind.ast)
+        this.m.onCompletion(rec[1] as number, lmStateOf(rec[2] as number), rec[3] as number);
       else throw new Error(`P4 node ${this.node}: unexpected callback kind ${kind}`);
     }
   }
@@ -110,5 +117,4 @@ export class PingNode {
     }
     this.userDone = true;
   }
-
 }

@@ -20,7 +20,12 @@ export interface ThreadFigures {
 
 const CLIENTS = 2;
 
-export async function measureThreads(seed: number, rounds: number, sampleMs: number, signal?: AbortSignal): Promise<ThreadFigures> {
+export async function measureThreads(
+  seed: number,
+  rounds: number,
+  sampleMs: number,
+  signal?: AbortSignal,
+): Promise<ThreadFigures> {
   const cfg = microConfig(seed, CLIENTS, 64);
   const mem = joinedCluster(cfg);
   const ctlSab = new SharedArrayBuffer(CTL_WORDS * 4);
@@ -32,13 +37,24 @@ export async function measureThreads(seed: number, rounds: number, sampleMs: num
   const all = [...nodes, server];
   try {
     const channels = nodes.map(() => new MessageChannel());
-    await Promise.all(nodes.map((w, i) => call(w, { cmd: 'setupClient', port: channels[i]?.port1 as MessagePortT }, 0, [channels[i]?.port1 as MessagePortT])));
+    await Promise.all(
+      nodes.map((w, i) =>
+        call(w, { cmd: 'setupClient', port: channels[i]?.port1 as MessagePortT }, 0, [
+          channels[i]?.port1 as MessagePortT,
+        ]),
+      ),
+    );
     const serverPorts = channels.map((c) => c.port2);
     await call(server, { cmd: 'setupServer', ports: serverPorts }, 0, serverPorts);
     const res = nodes.map((_, i) => mem.dlm.lookup(GlockType.rgrp, 0x50300 + i));
     let barrier = 0;
     let p4Done = 0;
-    const out: ThreadFigures = { p3: { value: [], baseline: [] }, p4: { value: [], baseline: [] }, threads: CLIENTS, checksum: 0 };
+    const out: ThreadFigures = {
+      p3: { value: [], baseline: [] },
+      p4: { value: [], baseline: [] },
+      threads: CLIENTS,
+      checksum: 0,
+    };
     let checksum = 0;
     const sample = async (make: (i: number) => MicroCommand): Promise<number> => {
       const replies = await Promise.all(nodes.map((w, i) => call(w, make(i), sampleMs)));
@@ -71,10 +87,19 @@ export async function measureThreads(seed: number, rounds: number, sampleMs: num
 type MessagePortT = import('node:worker_threads').MessagePort;
 
 /** One command to one worker; rejects on an errored reply, a worker error or exit, or the bound. */
-function call(w: Worker, c: MicroCommand, sampleMs: number, transfer: MessagePortT[] = []): Promise<Extract<MicroReply, { state: 'completed' }>> {
+function call(
+  w: Worker,
+  c: MicroCommand,
+  sampleMs: number,
+  transfer: MessagePortT[] = [],
+): Promise<Extract<MicroReply, { state: 'completed' }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`micro worker: ${c.cmd} did not answer within ${sampleMs + COMMAND_SLACK_MS} ms`)), sampleMs + COMMAND_SLACK_MS);
-    const onMessage = (r: MicroReply): void => done(r.state === 'completed' ? null : new Error(`micro worker: ${c.cmd}: ${r.error}`), r);
+    const timer = setTimeout(
+      () => done(new Error(`micro worker: ${c.cmd} did not answer within ${sampleMs + COMMAND_SLACK_MS} ms`)),
+      sampleMs + COMMAND_SLACK_MS,
+    );
+    const onMessage = (r: MicroReply): void =>
+      done(r.state === 'completed' ? null : new Error(`micro worker: ${c.cmd}: ${r.error}`), r);
     const onError = (e: Error): void => done(e);
     const onExit = (code: number): void => done(new Error(`micro worker exited with ${code} during ${c.cmd}`));
     function done(err: Error | null, r?: MicroReply): void {
@@ -82,7 +107,8 @@ function call(w: Worker, c: MicroCommand, sampleMs: number, transfer: MessagePor
       w.off('message', onMessage);
       w.off('error', onError);
       w.off('exit', onExit);
-      if (err !== null || r === undefined || r.state !== 'completed') reject(err ?? new Error(`micro worker: ${c.cmd}: no reply`));
+      if (err !== null || r === undefined || r.state !== 'completed')
+        reject(err ?? new Error(`micro worker: ${c.cmd}: no reply`));
       else resolve(r);
     }
     w.on('message', onMessage);

@@ -28,7 +28,9 @@ export type MicroCommand =
   | { readonly cmd: 'p4glock'; readonly sampleMs: number; readonly barrier: number; readonly doneTarget: number }
   | { readonly cmd: 'p4raw'; readonly sampleMs: number; readonly barrier: number };
 
-export type MicroReply = { readonly state: 'completed'; readonly count: number; readonly elapsedMs: number } | { readonly state: 'errored'; readonly error: string };
+export type MicroReply =
+  | { readonly state: 'completed'; readonly count: number; readonly elapsedMs: number }
+  | { readonly state: 'errored'; readonly error: string };
 
 /** Commands run longer than their sample by at most this much before they are declared stuck. */
 export const COMMAND_SLACK_MS = 10_000;
@@ -103,7 +105,8 @@ class NodeWorker {
       count += 256;
       t = nowMs();
     }
-    if (bad !== DlmStatus.granted) throw new Error(`P3: requests on a thread's own resource must be granted at once (status sum ${bad})`);
+    if (bad !== DlmStatus.granted)
+      throw new Error(`P3: requests on a thread's own resource must be granted at once (status sum ${bad})`);
     return { state: 'completed', count, elapsedMs: t - t0 };
   }
 
@@ -208,12 +211,19 @@ if (!isMainThread && parentPort) {
       return;
     }
     if (node === null) {
-      parent.postMessage({ state: 'errored', error: `server worker: unexpected command ${c.cmd}` } satisfies MicroReply);
+      parent.postMessage({
+        state: 'errored',
+        error: `server worker: unexpected command ${c.cmd}`,
+      } satisfies MicroReply);
       return;
     }
     node.run(c).then(
       (r) => parent.postMessage(r),
-      (e: unknown) => parent.postMessage({ state: 'errored', error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies MicroReply),
+      (e: unknown) =>
+        parent.postMessage({
+          state: 'errored',
+          error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        } satisfies MicroReply),
     );
   });
 }
