@@ -20,6 +20,9 @@ import type { Platform } from '../../src/platform/platform.js';
 
 /** A validated config for the micro suite (small disk unless the journal needs more). */
 export function microConfig(seed: number, nodes: number, journalBlocks: number): Config {
+  // The resource groups hold at least a journal's worth of distinct blocks, so P5 can log every
+  // image to a different block (a block logged twice would let the log reclaim the older copy).
+  const rgrpDataBlocks = Math.max(256, journalBlocks);
   return validateConfig({
     mode: 'threads',
     seed,
@@ -28,7 +31,7 @@ export function microConfig(seed: number, nodes: number, journalBlocks: number):
     journalBlocks,
     files: 16,
     rgrps: 2,
-    rgrpDataBlocks: 256,
+    rgrpDataBlocks,
     timeScale: 0,
   });
 }

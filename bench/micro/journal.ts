@@ -50,10 +50,11 @@ export function measureJournal(
   const rnd = new Prng(seed, 0x6d696372);
   if (mkfsJournal(disk, 0, loc, rnd.below(journalBlocks)) !== JournalStatus.ok)
     throw new Error('P5: mkfs of the journal failed');
-  // In-place targets: the blocks after the journals, reused round-robin (a later image of a block
-  // overwrites an earlier one, the same way on both sides).
+  // In-place targets: the blocks after the journals, each logged once (microConfig sizes the
+  // disk so there are more of them than journal blocks).
   const firstTarget = mem.layout.fs.dirStart;
   const targets = mem.layout.totalBlocks - firstTarget;
+  if (targets < journalBlocks) throw new Error(`P5: ${targets} in-place blocks for a ${journalBlocks}-block journal`);
   const log = new LogManager(disk, 0, loc);
   if (log.mount() !== JournalStatus.ok) throw new Error('P5: mount of the fresh journal failed');
   // Flushes of FLUSH_BATCH images, smaller in a journal too short to hold a few of them.
@@ -61,7 +62,8 @@ export function measureJournal(
   const batch = new LogBatch(perFlush);
   const imgs = new Uint8Array(perFlush * bs);
   let logged = 0;
-  for (let version = 1; ; version++) {
+  // Bounded: the log has room for fewer than journalBlocks / perFlush flushes.
+  for (let version = 1; version <= journalBlocks; version++) {
     batch.clear();
     for (let e = 0; e < perFlush; e++) {
       const blk = firstTarget + ((logged + e) % targets);

@@ -2,10 +2,11 @@
 // region and a caller's buffer. Faults are not here: the fault injector wraps this device
 // (DESIGN principle 2), and the version seam observes in-place writes through events.
 
+import type { BlockPeekIo } from '../journal/head.js';
 import type { BlockCopyIo } from '../journal/replay.js';
 import { IoStatus } from '../platform/platform.js';
 
-export class SharedDisk implements BlockCopyIo {
+export class SharedDisk implements BlockCopyIo, BlockPeekIo {
   readonly bytes: Uint8Array;
   readonly blockSize: number;
   readonly blocks: number;
@@ -43,6 +44,15 @@ export class SharedDisk implements BlockCopyIo {
     const bytes = this.bytes;
     // A byte loop, not set(subarray(...)): peeks are 24 bytes and a subarray would allocate per image.
     for (let i = 0; i < peekBytes; i++) peek[i] = bytes[d + i] as number;
+    return IoStatus.ok;
+  }
+
+  /** findHead's peek (BlockPeekIo): the first `bytes` bytes of block blkno into dst[0..bytes). */
+  peekBlock(_node: number, blkno: number, dst: Uint8Array, bytes: number): number {
+    if (blkno < 0 || blkno >= this.blocks || bytes > this.blockSize) return IoStatus.eio;
+    const o = blkno * this.blockSize;
+    const b = this.bytes;
+    for (let i = 0; i < bytes; i++) dst[i] = b[o + i] as number;
     return IoStatus.ok;
   }
 
