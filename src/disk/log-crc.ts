@@ -1,7 +1,7 @@
 // Checksums of a GFS2 log header block (fs/gfs2/lops.c gfs2_write_log_header, recovery.c
 // __get_log_header; reference §5.2), byte-exact with gfs2-utils 3.5 (test/disk/crc.test.ts).
 
-import { crc32cGfs2, crc32Raw } from './crc.js';
+import { crc32Raw, crc32cGfs2 } from './crc.js';
 
 /** Bytes of a v2 log header (LH_BYTES in log-format.ts). */
 const LH_BYTES = 120;
@@ -40,8 +40,7 @@ const zeroOpBlockSizes: number[] = [];
 const zeroOpColumns: Uint32Array[] = [];
 
 function zeroOp(blockSize: number): Uint32Array {
-  for (let i = 0; i < zeroOpBlockSizes.length; i++)
-    if (zeroOpBlockSizes[i] === blockSize) return zeroOpColumns[i] as Uint32Array;
+  for (let i = 0; i < zeroOpBlockSizes.length; i++) if (zeroOpBlockSizes[i] === blockSize) return zeroOpColumns[i] as Uint32Array;
   const zerosCount = blockSize - LH_BYTES;
   const cols = new Uint32Array(32);
   for (let bit = 0; bit < 32; bit++) {
