@@ -30,6 +30,7 @@ export class PingNode {
   private acquisitions = 0;
   private endNs = 0;
   private userDone = false;
+  private userEndNs = 0;
 
   constructor(mem: ClusterMemory, node: number) {
     this.mem = mem;
@@ -50,7 +51,7 @@ export class PingNode {
     doneWord: number,
     doneTarget: number,
     deadlineNs: number,
-  ): { handoffs: number; acquisitions: number } {
+  ): { handoffs: number; acquisitions: number; userEndNs: number } {
     this.handoffs = 0;
     this.acquisitions = 0;
     this.endNs = endNs;
@@ -86,7 +87,7 @@ export class PingNode {
       if (!rung) Atomics.wait(bell, bellIndex, seen, PARK_MS);
     }
     if (this.logs.length > 0) throw new Error(`P4 node ${this.node}: ${this.logs.join('; ')}`);
-    return { handoffs: this.handoffs, acquisitions: this.acquisitions };
+    return { handoffs: this.handoffs, acquisitions: this.acquisitions, userEndNs: this.userEndNs };
   }
 
   private drain(): void {
@@ -104,7 +105,9 @@ export class PingNode {
   private *user(p: Proc): Generator<void, void, void> {
     const m = this.m;
     const h = this.h;
-    while (performance.now() * 1e6 < this.endNs) {
+    // At least one handoff per sample, so a starved thread on a loaded machine still yields a
+    // rate (elapsed time is measured to the end of this loop, not assumed).
+    while (performance.now() * 1e6 < this.endNs || this.handoffs === 0) {
       const r = m.nq(p, h);
       if (r === 1) {
         const e = yield* m.wait(p, h);
@@ -115,6 +118,7 @@ export class PingNode {
       if (m.dq(p, h) !== 0) throw new Error(`P4 node ${this.node}: dequeue held at the withdraw gate`);
       yield; // cond_resched: let the loop deliver the other node's callback
     }
+    this.userEndNs = performance.now() * 1e6;
     this.userDone = true;
   }
 }

@@ -74,7 +74,7 @@ class NodeWorker {
         const t0 = this.start(c.barrier, c.sampleMs);
         const endNs = (t0 + c.sampleMs) * 1e6;
         const r = this.ping.round(endNs, this.ctl, CtlWord.p4Done, c.doneTarget, endNs + COMMAND_SLACK_MS * 1e6);
-        return { state: 'completed', count: r.handoffs, elapsedMs: c.sampleMs };
+        return { state: 'completed', count: r.handoffs, elapsedMs: r.userEndNs / 1e6 - t0 };
       }
       case 'p4raw':
         return this.p4raw(c.sampleMs, c.barrier);
