@@ -86,6 +86,18 @@ export class DlmCore {
   }
 
   /**
+   * Count a statistic that only `node`'s own thread writes (requests, grantsImmediate: both are
+   * counted inside request(node, …), which only the node itself calls). A plain increment, not
+   * Atomics.add: no other writer can interleave, and a reader on another thread sees each Int32
+   * store whole. The fast path had two locked adds out of eight locked operations (micro P1).
+   */
+  protected countOwn(node: number, field: number): void {
+    const i = this.layout.stats + node * STAT_FIELDS + field;
+    const i32 = this.i32;
+    i32[i] = ((i32[i] as number) + 1) | 0;
+  }
+
+  /**
    * True while `node` has not yet taken the last recoverPrep posted to it. Grants to such a
    * node are delivered as completions (ast) behind the prep in its ring, never synchronously:
    * otherwise a node could use a lock freed by a purge before it knows recovery started, which

@@ -35,7 +35,7 @@ export class Dlm extends DlmMembership {
     this.checkRes(res);
     if (!isSupportedMode(mode)) throw new RangeError(`DLM request: expected mode NL, CW, PR or EX, received ${mode}`);
     const i32 = this.i32;
-    this.count(node, StatField.requests, 1);
+    this.countOwn(node, StatField.requests);
     if (!this.isMemberNow(node)) return DlmStatus.notMember;
     const rb = this.layout.resources + res * this.stride;
     const gi = rb + R_NODE + node;
@@ -58,7 +58,7 @@ export class Dlm extends DlmMembership {
         // Re-checked after the CAS: a purge of this node that scanned this resource before
         // our CAS could not see the grant, so a departed node undoes it itself.
         if (!this.isMemberNow(node)) return this.undoDeparted(node, res);
-        this.count(node, StatField.grantsImmediate, 1);
+        this.countOwn(node, StatField.grantsImmediate);
         return DlmStatus.granted;
       }
     }
@@ -182,7 +182,9 @@ export class Dlm extends DlmMembership {
       Atomics.compareExchange(i32, gi, g | G_PENDING, g);
       return false;
     }
-    if (gNext !== G_NONE) Atomics.store(i32, gi + 3 * this.nodes, DlmMode.nl);
+    // Usually NL already: a load is a plain read, the store a locked exchange. Nobody else writes
+    // the slot now (a LOCK holder settles our PENDING first), so skipping it changes nothing.
+    if (gNext !== G_NONE && Atomics.load(i32, gi + 3 * this.nodes) !== DlmMode.nl) Atomics.store(i32, gi + 3 * this.nodes, DlmMode.nl);
     Atomics.store(i32, gi, gNext);
     return true;
   }
@@ -220,7 +222,7 @@ export class Dlm extends DlmMembership {
         this.postAst(node, res, mode);
         return DlmStatus.queued;
       }
-      this.count(node, StatField.grantsImmediate, 1);
+      this.countOwn(node, StatField.grantsImmediate);
       return DlmStatus.granted;
     }
     if ((flags & DlmFlag.noqueue) !== 0) {

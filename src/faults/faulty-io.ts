@@ -5,7 +5,11 @@ import type { BlockCopyIo } from '../journal/replay.js';
 import { type BlockIo, IoStatus } from '../platform/platform.js';
 import type { FaultInjector } from './injector.js';
 
-/** The wrapped device: asks the injector before each I/O of its node, then passes it on. */
+/**
+ * The wrapped device: asks the injector before each I/O of its node, then passes it on. It
+ * deliberately has no peekBlock (findHead's BlockPeekIo): a faulted node scans its journal
+ * with whole-block reads, each one counted and decided by the injector as before.
+ */
 export class FaultyIo implements BlockIo {
   protected readonly inj: FaultInjector;
   protected readonly io: BlockIo;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { decodeLogHeader, LhStatus, LogFlag, newLogHeader } from '../../src/disk/log-format.js';
+import { SharedDisk } from '../../src/disk/device.js';
 import { findHead } from '../../src/journal/head.js';
 import { mkfsJournal } from '../../src/journal/mkfs.js';
 import { type JournalLoc, JournalStatus, newJournalHead } from '../../src/journal/types.js';
@@ -114,5 +115,26 @@ describe('findHead on damaged journals', () => {
         },
       ),
     );
+  });
+});
+
+describe('findHead through a device that can peek (BlockPeekIo)', () => {
+  test('the shared disk finds the same head, counts and corrupt headers as whole-block reads', () => {
+    const n = 64;
+    const { io, loc } = fresh(n, 5);
+    // Damage: a flipped bit in one header (corrupt), a zeroed block, and a block that is not a header.
+    const flipAt = (loc.startBlk + 20) * BS + 60;
+    io.disk[flipAt] = (io.disk[flipAt] as number) ^ 0x10;
+    io.disk.fill(0, (loc.startBlk + 30) * BS, (loc.startBlk + 31) * BS);
+    io.disk.fill(0x5a, (loc.startBlk + 40) * BS, (loc.startBlk + 41) * BS);
+    const sab = new SharedArrayBuffer(io.disk.length);
+    new Uint8Array(sab).set(io.disk);
+    const disk = new SharedDisk(sab, 0, io.disk.length / BS, BS);
+    const viaReads = newJournalHead();
+    const viaPeek = newJournalHead();
+    findHead(io, 0, loc, viaReads);
+    findHead(disk, 0, loc, viaPeek);
+    assert.equal(viaReads.corruptHeaders, 1, 'the flipped header is seen as corrupt');
+    assert.deepEqual(viaPeek, viaReads);
   });
 });
