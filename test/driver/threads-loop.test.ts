@@ -70,14 +70,16 @@ describe('runNodeLoop', () => {
   test('parks in Atomics.wait while only a timer is pending, then runs the sleeper', () => {
     const n = new FakeNode();
     const woke: number[] = [];
-    const dueNs = nowNs() + 3e6;
-    n.spawn('sleeps 3ms', (p) => sleeper(p, nowNs, dueNs, woke));
+    // Far enough ahead that a thread descheduled on a loaded machine still finds time left to
+    // park for (3 ms was not: the first loop iteration sometimes came after the timer was due).
+    const dueNs = nowNs() + 100e6;
+    n.spawn('sleeps 100ms', (p) => sleeper(p, nowNs, dueNs, woke));
     const out = runNodeLoop(n, hooks(n));
     assert.equal(out.state, 'completed');
     assert.ok(out.parks >= 1, 'the loop never parked');
     assert.equal(woke.length, 1);
     assert.ok((woke[0] ?? 0) >= dueNs, 'woken before its timer');
     // Parking (not spinning) keeps the loop count small: at most a few iterations per park.
-    assert.ok(out.loops < 50, `${out.loops} loop iterations for one 3 ms sleep`);
+    assert.ok(out.loops < 50, `${out.loops} loop iterations for one 100 ms sleep`);
   });
 });
