@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
+import { registerSoakCommand } from './commands/soak.js';
+import { registerMergeCommand } from './commands/merge.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';
@@ -56,6 +58,8 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
     );
   registerRunCommand(program, ctx);
   registerScenarioCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerSoakCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerMergeCommand(program, ctx, (c) => configureCommand(c, ctx));
   return program;
 }
 
