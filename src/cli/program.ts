@@ -4,10 +4,10 @@
 
 import { Command } from 'commander';
 import { toolInfo } from '../report/result.js';
+import { registerMergeCommand } from './commands/merge.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
 import { registerSoakCommand } from './commands/soak.js';
-import { registerMergeCommand } from './commands/merge.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';

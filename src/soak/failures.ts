@@ -5,9 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
-import { reproduceCommand } from '../report/summary.js';
 import type { ToolInfo, Violation } from '../report/result.js';
 import { toolInfo } from '../report/result.js';
+import { reproduceCommand } from '../report/summary.js';
 import type { SoakFailure } from './result.js';
 import type { SeedOutcome } from './seed.js';
 

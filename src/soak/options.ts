@@ -69,7 +69,10 @@ function intFlag(text: string | undefined, flag: string, min: number, max: numbe
   if (text === undefined) return undefined;
   const n = toInteger(text);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, received ${describeReceived(text)}`, flag);
+    throw new UsageError(
+      `${flag}: expected an integer from ${min} to ${max}, received ${describeReceived(text)}`,
+      flag,
+    );
   }
   return n;
 }
@@ -111,9 +114,12 @@ export function soakOptionsFromFlags(f: SoakFlags, now = new Date()): SoakCliOpt
   const base: SeedBase = {
     nodes: intFlag(f.nodes, '--nodes', 1, 16) ?? soakSeedDefaults.nodes,
     processes: intFlag(f.processes, '--processes', 1, 1024) ?? soakSeedDefaults.processes,
-    durationMs: f.runDuration === undefined ? soakSeedDefaults.durationMs : parseDuration(f.runDuration, '--run-duration'),
+    durationMs:
+      f.runDuration === undefined ? soakSeedDefaults.durationMs : parseDuration(f.runDuration, '--run-duration'),
     files: intFlag(f.files, '--files', 1, 1 << 24) ?? soakSeedDefaults.files,
-    ...(f.journalBlocks !== undefined ? { journalBlocks: intFlag(f.journalBlocks, '--journal-blocks', 1, 1 << 30) } : {}),
+    ...(f.journalBlocks !== undefined
+      ? { journalBlocks: intFlag(f.journalBlocks, '--journal-blocks', 1, 1 << 30) }
+      : {}),
     ...(f.ops !== undefined ? { ops: intFlag(f.ops, '--ops', 0, Number.MAX_SAFE_INTEGER) } : {}),
     ...(f.timeScale !== undefined ? { timeScale: Number(f.timeScale) } : {}),
   } as SeedBase;

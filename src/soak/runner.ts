@@ -3,8 +3,8 @@
 // and stops at the end of the range, at the wall-time bound, or when the signal aborts (then
 // in-flight seeds are abandoned and the document says `interrupted`).
 
-import { collectEnv, toolInfo } from '../report/result.js';
 import type { Mode } from '../config/types.js';
+import { collectEnv, toolInfo } from '../report/result.js';
 import type { SeedExecutor } from './executor.js';
 import { saveFailure } from './failures.js';
 import { RECOVERY_LATENCY_KEY, SOAK_SCHEMA_VERSION, type SoakResult } from './result.js';

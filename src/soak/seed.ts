@@ -6,11 +6,10 @@
 // concrete plan). validateRunOptions resolves `random` from the seed into the concrete plan,
 // which the outcome records: the reproduce command carries that plan, not the word `random`.
 
-import { type RawConfig, validateRunOptions } from '../config/config.js';
-import type { Mode } from '../config/types.js';
 import type { RunClusterOptions } from '../cli/commands/run.js';
-import type { Config } from '../config/types.js';
-import { errorInfo, type ErrorInfo, type RunResult, type Violation } from '../report/result.js';
+import { type RawConfig, validateRunOptions } from '../config/config.js';
+import type { Config, Mode } from '../config/types.js';
+import { type ErrorInfo, errorInfo, type RunResult, type Violation } from '../report/result.js';
 import type { LatencySummary } from '../stats/histogram.js';
 
 /** The config fields a soak may override per seed (everything else is the run default). */

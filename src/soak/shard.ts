@@ -72,6 +72,7 @@ export function parseFraction(text: string, option: string): number {
   const expected = 'a percentage from 0% to 100% (e.g. 5%) or a fraction from 0 to 1';
   if (m === null) throw new UsageError(`${option}: expected ${expected}, received ${JSON.stringify(text)}`, option);
   const v = Number(m[1]) / (m[3] === '%' ? 100 : 1);
-  if (!(v >= 0 && v <= 1)) throw new UsageError(`${option}: expected ${expected}, received ${JSON.stringify(text)}`, option);
+  if (!(v >= 0 && v <= 1))
+    throw new UsageError(`${option}: expected ${expected}, received ${JSON.stringify(text)}`, option);
   return v;
 }

@@ -39,7 +39,8 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
   if (invs.length > 0) {
     const w = Math.max(9, ...invs.map(([k]) => k.length));
     out.push(`    ${'invariant'.padEnd(w)}  seeds  of run`);
-    for (const [inv, n] of invs) out.push(`    ${inv.padEnd(w)}  ${String(n).padStart(5)}  ${pct(n, r.seedsRun).padStart(6)}`);
+    for (const [inv, n] of invs)
+      out.push(`    ${inv.padEnd(w)}  ${String(n).padStart(5)}  ${pct(n, r.seedsRun).padStart(6)}`);
   }
   const table = formatLatencyTable(r.latency, '    ');
   if (table !== '') out.push('  recovery latency, from the error to each withdraw phase (all seeds):', table);
@@ -56,7 +57,9 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
     for (const p of r.problems.slice(0, FAILURES_SHOWN_MAX)) out.push(`    seed ${p.seed} ${p.state}: ${p.message}`);
   }
   if (r.failures.length > 0) {
-    out.push(`  failures saved: ${r.failures.length}${outDir !== null ? ` under ${outDir}/failures` : ''}; replay one with:`);
+    out.push(
+      `  failures saved: ${r.failures.length}${outDir !== null ? ` under ${outDir}/failures` : ''}; replay one with:`,
+    );
     for (const f of r.failures.slice(0, FAILURES_SHOWN_MAX)) out.push(`    [${f.invariants.join(' ')}] ${f.command}`);
   }
   for (const s of r.shrunk) {

@@ -1,8 +1,8 @@
 // Running totals of a soak: folded one seed outcome at a time, turned into the result document
 // at the end (or at Ctrl-C). Histograms stay decoded while the soak runs and are encoded once.
 
-import { createHistogram, decodeHistogram, type Histogram, summarize } from '../stats/histogram.js';
 import type { LatencySummary } from '../stats/histogram.js';
+import { createHistogram, decodeHistogram, type Histogram, summarize } from '../stats/histogram.js';
 import type { RecheckMismatch, SoakFailure, SoakProblem, SoakShrink } from './result.js';
 import type { SeedOutcome } from './seed.js';
 

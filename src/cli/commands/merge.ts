@@ -26,7 +26,9 @@ async function readSoakFile(path: string): Promise<NamedSoakResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${path}: expected a readable soak result file, received ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(
+      `${path}: expected a readable soak result file, received ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   let doc: unknown;
   try {
@@ -53,13 +55,16 @@ export async function executeMerge(files: readonly string[], flags: MergeFlags, 
   const summaryStream = flags.json === true ? io.stderr : io.stdout;
   await writeText(summaryStream, formatSoakSummary(merged, styleFor(summaryStream, io.env, flags.color !== false)));
   const missing = missingShards(merged);
-  if (missing.length > 0) await writeText(io.stderr, `merge: shards ${missing.join(', ')} of ${merged.shards[0]?.count} are missing\n`);
+  if (missing.length > 0)
+    await writeText(io.stderr, `merge: shards ${missing.join(', ')} of ${merged.shards[0]?.count} are missing\n`);
   if (flags.out !== undefined) {
     await writeFile(flags.out, toJson(merged));
     await writeText(io.stderr, `merged result: ${flags.out}\n`);
   }
   if (flags.json === true) await writeText(io.stdout, toJson(merged));
-  return soakExitCode(missing.length > 0 && merged.state === 'completed' ? { ...merged, state: 'interrupted' } : merged);
+  return soakExitCode(
+    missing.length > 0 && merged.state === 'completed' ? { ...merged, state: 'interrupted' } : merged,
+  );
 }
 
 export function registerMergeCommand(program: Command, ctx: CliContext, configure: (c: Command) => Command): Command {

@@ -62,18 +62,34 @@ async function shrinkFailures(
     failing.map(async (f) => {
       const s = await shrinkFailure(f, run, { attemptsMax: o.shrinkAttempts, signal });
       const saved = await saveFailure(o.outDir, s.minimal, `${f.seed}.min`, join('failures', `${f.seed}.json`));
-      return { seed: f.seed, invariant: s.invariant, file: saved.file, attempts: s.attempts, before: s.before, after: s.after, command: saved.command };
+      return {
+        seed: f.seed,
+        invariant: s.invariant,
+        file: saved.file,
+        attempts: s.attempts,
+        before: s.before,
+        after: s.after,
+        command: saved.command,
+      };
     }),
   );
   return shrunk.sort((a, b) => a.seed - b.seed);
 }
 
 /** Run a validated soak; resolves to the exit code. */
-export async function executeSoak(o: SoakCliOptions, flags: SoakFlags, ctx: CliContext, deps: SoakDeps = {}): Promise<number> {
+export async function executeSoak(
+  o: SoakCliOptions,
+  flags: SoakFlags,
+  ctx: CliContext,
+  deps: SoakDeps = {},
+): Promise<number> {
   const { io } = ctx;
   const json = flags.json === true;
   const summaryStream = json ? io.stderr : io.stdout;
-  const bound = [o.seeds !== null ? `${o.seeds} seeds from ${o.firstSeed}` : `seeds from ${o.firstSeed}`, o.wallMs !== null ? `for at most ${formatDuration(o.wallMs)}` : ''];
+  const bound = [
+    o.seeds !== null ? `${o.seeds} seeds from ${o.firstSeed}` : `seeds from ${o.firstSeed}`,
+    o.wallMs !== null ? `for at most ${formatDuration(o.wallMs)}` : '',
+  ];
   await writeText(
     io.stderr,
     `gfs2-stress soak: protocol ${o.protocol}, ${bound.join(' ').trim()}, shard ${o.shard.index}/${o.shard.count}, faults ${o.faults}\n` +
@@ -94,7 +110,9 @@ export async function executeSoak(o: SoakCliOptions, flags: SoakFlags, ctx: CliC
       io.stderr.write('gfs2-stress: interrupted again; exiting without results\n');
       process.exit(ExitCode.interrupted);
     }
-    io.stderr.write('gfs2-stress: interrupted; abandoning running seeds and writing the partial summary (Ctrl-C again to quit at once)\n');
+    io.stderr.write(
+      'gfs2-stress: interrupted; abandoning running seeds and writing the partial summary (Ctrl-C again to quit at once)\n',
+    );
     controller.abort(new Error('interrupted by SIGINT'));
   };
   if (ctx.signals) process.on('SIGINT', onSigint);
@@ -103,7 +121,10 @@ export async function executeSoak(o: SoakCliOptions, flags: SoakFlags, ctx: CliC
   const owned: SeedExecutor[] = [];
   if (executors === undefined) {
     const runCluster = ctx.runCluster !== undefined ? ctx.runCluster : null;
-    const sim = runCluster !== null ? inProcessExecutor(runCluster, 1) : poolExecutor({ threads: o.jobs, seedTimeoutMs: o.seedTimeoutMs });
+    const sim =
+      runCluster !== null
+        ? inProcessExecutor(runCluster, 1)
+        : poolExecutor({ threads: o.jobs, seedTimeoutMs: o.seedTimeoutMs });
     const threads = inProcessExecutor(await loadRunCluster(ctx), 1);
     owned.push(sim, threads);
     executors = { sim, threads };
@@ -118,14 +139,21 @@ export async function executeSoak(o: SoakCliOptions, flags: SoakFlags, ctx: CliC
         signal,
         onProgress: (p) => progress.update(p),
         onFailure: (f) => {
-          if (o.shrink && f.mode === 'sim' && failing.length < o.shrinkMax) failing.push(f);
+          // The lowest failing seeds, whatever order the workers finish them in.
+          if (!o.shrink || f.mode !== 'sim') return;
+          failing.push(f);
+          failing.sort((a, b) => a.seed - b.seed);
+          if (failing.length > o.shrinkMax) failing.pop();
         },
       },
       executors,
     );
     progress.stop();
     if (o.shrink && failing.length > 0 && !signal.aborted) {
-      await writeText(io.stderr, `shrinking ${failing.length} failing seeds (at most ${o.shrinkAttempts} runs each)…\n`);
+      await writeText(
+        io.stderr,
+        `shrinking ${failing.length} failing seeds (at most ${o.shrinkAttempts} runs each)…\n`,
+      );
       result = { ...result, shrunk: await shrinkFailures(o, failing, executors.sim, signal) };
     }
   } finally {
@@ -134,7 +162,10 @@ export async function executeSoak(o: SoakCliOptions, flags: SoakFlags, ctx: CliC
     for (const e of owned) await e.close();
   }
   await writeFile(join(o.outDir, 'result.json'), toJson(result));
-  await writeText(summaryStream, formatSoakSummary(result, styleFor(summaryStream, io.env, flags.color !== false), o.outDir));
+  await writeText(
+    summaryStream,
+    formatSoakSummary(result, styleFor(summaryStream, io.env, flags.color !== false), o.outDir),
+  );
   await writeText(io.stderr, `result: ${join(o.outDir, 'result.json')}\n`);
   if (json) await writeText(io.stdout, toJson(result));
   return soakExitCode(result);
@@ -152,7 +183,10 @@ export function registerSoakCommand(program: Command, ctx: CliContext, configure
     .addOption(new Option('--protocol <name>', 'withdraw protocol (default: force-withdraw)').choices(Protocols))
     .option('--faults <plan>', 'fault plan per seed (default: random, drawn from each seed)')
     .addOption(new Option('--mode <mode>', 'driver of every seed (default: sim)').choices(['sim', 'threads']))
-    .option('--threads-ratio <f>', 'in sim mode, this fraction of seeds runs under the threads driver instead (default: 0)')
+    .option(
+      '--threads-ratio <f>',
+      'in sim mode, this fraction of seeds runs under the threads driver instead (default: 0)',
+    )
     .option('--nodes <n>', `nodes per seed (default: ${d.nodes})`)
     .option('--processes <n>', `workload processes per node (default: ${d.processes})`)
     .option('--run-duration <time>', `run length of each seed (default: ${formatDuration(d.durationMs)})`)
@@ -166,7 +200,10 @@ export function registerSoakCommand(program: Command, ctx: CliContext, configure
     .option('--shrink-attempts <n>', `runs per shrink at most (default: ${SHRINK_ATTEMPTS_DEFAULT})`)
     .option('--out <dir>', 'output directory (default: results/soak/<protocol>-<time>)')
     .option('--jobs <n>', 'worker threads (default: all available cores)')
-    .option('--seed-timeout <time>', `report a seed as stuck after this long (default: ${formatDuration(SEED_TIMEOUT_DEFAULT_MS)})`)
+    .option(
+      '--seed-timeout <time>',
+      `report a seed as stuck after this long (default: ${formatDuration(SEED_TIMEOUT_DEFAULT_MS)})`,
+    )
     .option('--json', 'write the result document to stdout; human text goes to stderr')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colour (also off when NO_COLOR is set or output is not a TTY)')
