@@ -46,14 +46,20 @@ export function createSoakProgress(stream: OutStream, opts: SoakProgressOptions)
       },
     };
   }
+  // The latest figures, aged to the heartbeat's time so the elapsed time keeps moving.
   let latest: SoakProgress | null = null;
+  let latestAt = 0;
   const timer = setInterval(() => {
-    if (latest !== null) stream.write(`${formatSoakProgress(latest)}\n`);
+    if (latest === null) return;
+    const agedMs = now() - latestAt;
+    const etaMs = latest.etaMs === null ? null : Math.max(0, latest.etaMs - agedMs);
+    stream.write(`${formatSoakProgress({ ...latest, elapsedMs: latest.elapsedMs + agedMs, etaMs })}\n`);
   }, opts.heartbeatMs ?? 10_000);
   timer.unref();
   return {
     update(p) {
       latest = p;
+      latestAt = now();
     },
     clear() {},
     stop() {
