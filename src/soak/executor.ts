@@ -15,13 +15,22 @@ export interface SeedExecutor {
   close(): Promise<void>;
 }
 
-/** Run seeds in this thread through `runCluster` (tests; threads-mode seeds). */
-export function inProcessExecutor(runCluster: SeedRunCluster, concurrency = 1): SeedExecutor {
+/**
+ * Run seeds in this thread through `runCluster` (tests; threads-mode seeds). A seed still
+ * running after `seedTimeoutMs` is asked to stop through its signal and reported as `timeout`.
+ */
+export function inProcessExecutor(runCluster: SeedRunCluster, concurrency = 1, seedTimeoutMs?: number): SeedExecutor {
   return {
     concurrency,
     async run(job, signal) {
-      const o = await runSeed(job, runCluster, signal);
-      return signal.aborted && o.state === 'completed' ? { ...o, state: 'interrupted' } : o;
+      const timeout = seedTimeoutMs === undefined ? null : AbortSignal.timeout(seedTimeoutMs);
+      const o = await runSeed(job, runCluster, timeout === null ? signal : AbortSignal.any([signal, timeout]));
+      if (signal.aborted) return { ...o, state: 'interrupted' };
+      if (timeout?.aborted === true) {
+        const message = `seed ${job.seed} did not finish within ${seedTimeoutMs} ms (it was stopped)`;
+        return { ...o, state: 'timeout', error: { name: 'SeedTimeout', message, stack: null } };
+      }
+      return o;
     },
     async close() {},
   };

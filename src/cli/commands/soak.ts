@@ -125,7 +125,7 @@ export async function executeSoak(
       runCluster !== null
         ? inProcessExecutor(runCluster, 1)
         : poolExecutor({ threads: o.jobs, seedTimeoutMs: o.seedTimeoutMs });
-    const threads = inProcessExecutor(await loadRunCluster(ctx), 1);
+    const threads = inProcessExecutor(await loadRunCluster(ctx), 1, o.seedTimeoutMs);
     owned.push(sim, threads);
     executors = { sim, threads };
   }
@@ -156,6 +156,8 @@ export async function executeSoak(
       );
       result = { ...result, shrunk: await shrinkFailures(o, failing, executors.sim, signal) };
     }
+    // Ctrl-C during the shrink: the soak's figures are whole, the shrink is not.
+    if (signal.aborted) result = { ...result, state: 'interrupted' };
   } finally {
     progress.stop();
     if (ctx.signals) process.off('SIGINT', onSigint);
