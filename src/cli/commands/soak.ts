@@ -93,9 +93,9 @@ export async function executeSoak(
   await writeText(
     io.stderr,
     `gfs2-stress soak: protocol ${o.protocol}, ${bound.join(' ').trim()}, shard ${o.shard.index}/${o.shard.count}, faults ${o.faults}\n` +
-      `  per seed: mode ${o.mode} (threads ratio ${o.threadsRatio}), nodes ${o.base.nodes} × processes ${o.base.processes}, run ${formatDuration(o.base.durationMs)}, files ${o.base.files}` +
+      `  per seed: mode ${o.mode} (threads ratio ${o.mode === 'threads' ? 1 : o.threadsRatio}), nodes ${o.base.nodes} × processes ${o.base.processes}, run ${formatDuration(o.base.durationMs)}, files ${o.base.files}` +
       `${o.base.journalBlocks !== undefined ? `, journal-blocks ${o.base.journalBlocks}` : ''}\n` +
-      `  ${deps.executors !== undefined || ctx.runCluster !== undefined ? 'in-process' : `${o.jobs} worker threads`}, recheck ${(o.recheck * 100).toFixed(1)}%, seed timeout ${formatDuration(o.seedTimeoutMs)}, out ${o.outDir}\n`,
+      `  ${deps.executors !== undefined || ctx.runCluster !== undefined || o.mode === 'threads' ? 'in-process' : `${o.jobs} worker threads`}, recheck ${(o.recheck * 100).toFixed(1)}%, seed timeout ${formatDuration(o.seedTimeoutMs)}, out ${o.outDir}\n`,
   );
   await mkdir(o.outDir, { recursive: true });
 
@@ -120,13 +120,16 @@ export async function executeSoak(
   let executors = deps.executors;
   const owned: SeedExecutor[] = [];
   if (executors === undefined) {
-    const runCluster = ctx.runCluster !== undefined ? ctx.runCluster : null;
-    const sim =
-      runCluster !== null
-        ? inProcessExecutor(runCluster, 1)
-        : poolExecutor({ threads: o.jobs, seedTimeoutMs: o.seedTimeoutMs });
     const threads = inProcessExecutor(await loadRunCluster(ctx), 1, o.seedTimeoutMs);
-    owned.push(sim, threads);
+    // With --mode threads every seed is a threads seed: no sim pool to start.
+    const sim =
+      o.mode === 'threads'
+        ? threads
+        : ctx.runCluster !== undefined
+          ? inProcessExecutor(ctx.runCluster, 1)
+          : poolExecutor({ threads: o.jobs, seedTimeoutMs: o.seedTimeoutMs });
+    owned.push(sim);
+    if (sim !== threads) owned.push(threads);
     executors = { sim, threads };
   }
   const failing: SeedOutcome[] = [];
