@@ -35,8 +35,11 @@ export function sizeOf(o: SeedOutcome): ShrinkSize {
   };
 }
 
-/** Smaller variants of a failing run's job, most valuable first. */
-export function candidates(o: SeedOutcome): SeedJob[] {
+/** One way to make a failing run smaller: `fault:<i>` drops fault i, the others reduce a field. */
+export type ShrinkStep = 'nodes' | 'processes' | 'duration' | 'files' | 'journal' | 'ops' | `fault:${number}`;
+
+/** Smaller variants of a failing run's job, labelled by step, most valuable first. */
+export function candidates(o: SeedOutcome): { readonly step: ShrinkStep; readonly job: SeedJob }[] {
   const c = o.config;
   if (c === null) return [];
   const base: SeedBase = {
@@ -55,25 +58,39 @@ export function candidates(o: SeedOutcome): SeedJob[] {
     faults: faults ?? 'none',
     base: b,
   });
-  const out: SeedJob[] = [];
+  const out: { step: ShrinkStep; job: SeedJob }[] = [];
   const plan = o.faults === null ? [] : parseFaultPlan(o.faults, c.nodes).faults;
   for (let i = 0; i < plan.length; i++) {
     const rest = plan.filter((_, j) => j !== i);
-    out.push(job(rest.length === 0 ? null : formatFaultPlan({ faults: rest }), base));
+    out.push({ step: `fault:${i}`, job: job(rest.length === 0 ? null : formatFaultPlan({ faults: rest }), base) });
   }
   // One node fewer, when no fault names the last node.
-  if (c.nodes > 1 && plan.every((f) => f.node < c.nodes - 1)) out.push(job(o.faults, { ...base, nodes: c.nodes - 1 }));
-  if (c.processes > 1) out.push(job(o.faults, { ...base, processes: c.processes - 1 }));
-  if (c.durationMs > DURATION_MIN_MS) {
-    out.push(job(o.faults, { ...base, durationMs: Math.max(DURATION_MIN_MS, Math.floor(c.durationMs / 2)) }));
+  if (c.nodes > 1 && plan.every((f) => f.node < c.nodes - 1)) {
+    out.push({ step: 'nodes', job: job(o.faults, { ...base, nodes: c.nodes - 1 }) });
   }
-  if (c.files > 1) out.push(job(o.faults, { ...base, files: Math.max(1, Math.floor(c.files / 2)) }));
+  if (c.processes > 1) out.push({ step: 'processes', job: job(o.faults, { ...base, processes: c.processes - 1 }) });
+  if (c.durationMs > DURATION_MIN_MS) {
+    const durationMs = Math.max(DURATION_MIN_MS, Math.floor(c.durationMs / 2));
+    out.push({ step: 'duration', job: job(o.faults, { ...base, durationMs }) });
+  }
+  if (c.files > 1)
+    out.push({ step: 'files', job: job(o.faults, { ...base, files: Math.max(1, Math.floor(c.files / 2)) }) });
   if (c.journalBlocks > JOURNAL_BLOCKS_MIN) {
-    out.push(job(o.faults, { ...base, journalBlocks: Math.max(JOURNAL_BLOCKS_MIN, Math.floor(c.journalBlocks / 2)) }));
+    const journalBlocks = Math.max(JOURNAL_BLOCKS_MIN, Math.floor(c.journalBlocks / 2));
+    out.push({ step: 'journal', job: job(o.faults, { ...base, journalBlocks }) });
   }
   const ops = c.ops === 0 ? o.ops : c.ops;
-  if (ops > 1) out.push(job(o.faults, { ...base, ops: Math.floor(ops / 2) }));
+  if (ops > 1) out.push({ step: 'ops', job: job(o.faults, { ...base, ops: Math.floor(ops / 2) }) });
   return out;
+}
+
+function noLarger(a: ShrinkSize, b: ShrinkSize): boolean {
+  return (Object.keys(a) as (keyof ShrinkSize)[]).every((k) => a[k] <= b[k]);
+}
+
+/** A fault step's index, -1 for the field steps (which come after the faults). */
+function faultIndex(step: ShrinkStep): number {
+  return step.startsWith('fault:') ? Number(step.slice(6)) : -1;
 }
 
 export interface ShrinkOptions {
@@ -93,19 +110,32 @@ export async function shrinkFailure(
   const aborted = (): boolean => opts.signal?.aborted === true;
   let current = failing;
   let attempts = 0;
+  // Passes over the steps; each step is repeated while it keeps the failure (halving the
+  // duration again, dropping the next fault), then the pass moves on, so a step that failed
+  // is not retried until another step has changed the run.
   let progressed = true;
   while (progressed && attempts < attemptsMax && !aborted()) {
     progressed = false;
-    for (const job of candidates(current)) {
-      if (attempts >= attemptsMax || aborted()) break;
-      attempts++;
-      // A candidate whose config does not validate (too small a journal for the processes…)
-      // comes back `errored` from the seed runner and is simply not kept.
-      const o = await runJob(job);
-      if (o.state === 'completed' && o.invariants.includes(invariant)) {
+    // Faults from the last, so dropping one leaves the indices still to try unchanged.
+    const steps = candidates(current)
+      .map((c) => c.step)
+      .sort((a, b) => faultIndex(b) - faultIndex(a));
+    for (const step of steps) {
+      for (;;) {
+        if (attempts >= attemptsMax || aborted()) break;
+        const c = candidates(current).find((x) => x.step === step);
+        if (c === undefined) break;
+        attempts++;
+        // A candidate whose config does not validate (too small a journal for the processes…)
+        // comes back `errored` from the seed runner and is simply not kept.
+        const o = await runJob(c.job);
+        // Kept only if no measure grew: dropping a fault can leave the workload more time and
+        // so more operations, which is not a smaller run.
+        if (o.state !== 'completed' || !o.invariants.includes(invariant) || !noLarger(sizeOf(o), sizeOf(current)))
+          break;
         current = o;
         progressed = true;
-        break;
+        if (step.startsWith('fault:')) break;
       }
     }
   }
