@@ -100,6 +100,7 @@ export function mergeSoakResults(inputs: readonly NamedSoakResult[], command: re
     invariants: sortedCounts(invariants),
     latency,
     failures: bySeed((d) => d.failures),
+    failuresNotSaved: sum((d) => d.failuresNotSaved ?? 0),
     problems: bySeed((d) => d.problems),
     recheck: {
       fraction: head.recheck.fraction,

@@ -96,6 +96,8 @@ export interface SoakResult {
   /** `withdraw.*` histograms over all seeds. */
   readonly latency: Readonly<Record<string, LatencySummary>>;
   readonly failures: readonly SoakFailure[];
+  /** Failing seeds beyond FAILURES_SAVED_MAX: counted above, not saved. */
+  readonly failuresNotSaved: number;
   /** Seeds that crashed or timed out: tool bugs, never findings. */
   readonly problems: readonly SoakProblem[];
   readonly recheck: SoakRecheck;

@@ -56,6 +56,9 @@ export interface SoakExecutors {
   readonly threads?: SeedExecutor;
 }
 
+/** Failing seeds saved (file and list entry) per soak at most. */
+export const FAILURES_SAVED_MAX = 10_000;
+
 /** Salt so the threads sample is not the recheck sample. */
 const THREADS_SAMPLE_SALT = 0x7417;
 
@@ -114,7 +117,9 @@ export async function runSoak(opts: SoakOptions, exec: SoakExecutors): Promise<S
       tally.add(o);
       done++;
       if (o.invariants.length > 0 && o.state !== 'errored' && o.state !== 'timeout') {
-        tally.failures.push(await saveFailure(opts.outDir, o));
+        // Bounded: an hour of a broken protocol must not fill the disk; the counts stay exact.
+        if (tally.failures.length < FAILURES_SAVED_MAX) tally.failures.push(await saveFailure(opts.outDir, o));
+        else tally.failuresNotSaved++;
         opts.onFailure?.(o);
       }
       if (o.state === 'completed' && o.mode === 'sim' && inSample(seed, opts.recheck)) {
@@ -174,6 +179,7 @@ export function soakDocument(
     invariants: sortedCounts(tally.invariants),
     latency: tally.latency(),
     failures: tally.failures,
+    failuresNotSaved: tally.failuresNotSaved,
     problems: tally.problems,
     recheck: { fraction: opts.recheck, checked: tally.recheckChecked, mismatches: tally.mismatches },
     shrunk: tally.shrunk,

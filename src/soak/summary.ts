@@ -58,7 +58,7 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
   }
   if (r.failures.length > 0) {
     out.push(
-      `  failures saved: ${r.failures.length}${outDir !== null ? ` under ${outDir}/failures` : ''}; replay one with:`,
+      `  failures saved: ${r.failures.length}${outDir !== null ? ` under ${outDir}/failures` : ''}${r.failuresNotSaved > 0 ? ` (${r.failuresNotSaved} more not saved)` : ''}; replay one with:`,
     );
     for (const f of r.failures.slice(0, FAILURES_SHOWN_MAX)) out.push(`    [${f.invariants.join(' ')}] ${f.command}`);
   }

@@ -11,6 +11,7 @@ export class SoakTally {
   seedsRunThreads = 0;
   violatedSeeds = 0;
   recheckChecked = 0;
+  failuresNotSaved = 0;
   readonly invariants: Record<string, number> = {};
   readonly failures: SoakFailure[] = [];
   readonly problems: SoakProblem[] = [];
