@@ -62,8 +62,10 @@ export interface ShrinkSize {
   readonly durationMs: number;
   readonly files: number;
   readonly journalBlocks: number;
-  /** Workload operations the run did (or its --ops bound). */
-  readonly ops: number;
+  /** The run's --ops bound; null when only the run length bounds it. */
+  readonly opsBound: number | null;
+  /** Workload operations the run did (reported, not compared: it is an outcome, not the plan). */
+  readonly opsRun: number;
 }
 
 export interface SoakResult {

@@ -31,7 +31,8 @@ export function sizeOf(o: SeedOutcome): ShrinkSize {
     durationMs: c.durationMs,
     files: c.files,
     journalBlocks: c.journalBlocks,
-    ops: c.ops === 0 ? o.ops : Math.min(c.ops, o.ops),
+    opsBound: c.ops === 0 ? null : c.ops,
+    opsRun: o.ops,
   };
 }
 
@@ -84,8 +85,22 @@ export function candidates(o: SeedOutcome): { readonly step: ShrinkStep; readonl
   return out;
 }
 
+/** The plan's measures, in the order they are compared; an absent ops bound is unbounded. */
+export function planMeasures(s: ShrinkSize): number[] {
+  return [
+    s.faults,
+    s.nodes,
+    s.processes,
+    s.durationMs,
+    s.files,
+    s.journalBlocks,
+    s.opsBound ?? Number.POSITIVE_INFINITY,
+  ];
+}
+
 function noLarger(a: ShrinkSize, b: ShrinkSize): boolean {
-  return (Object.keys(a) as (keyof ShrinkSize)[]).every((k) => a[k] <= b[k]);
+  const mb = planMeasures(b);
+  return planMeasures(a).every((v, i) => v <= (mb[i] as number));
 }
 
 /** A fault step's index, -1 for the field steps (which come after the faults). */
@@ -129,8 +144,7 @@ export async function shrinkFailure(
         // A candidate whose config does not validate (too small a journal for the processes…)
         // comes back `errored` from the seed runner and is simply not kept.
         const o = await runJob(c.job);
-        // Kept only if no measure grew: dropping a fault can leave the workload more time and
-        // so more operations, which is not a smaller run.
+        // Kept only if no measure of the plan grew (a guard: each step lowers one measure).
         if (o.state !== 'completed' || !o.invariants.includes(invariant) || !noLarger(sizeOf(o), sizeOf(current)))
           break;
         current = o;

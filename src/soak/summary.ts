@@ -66,7 +66,7 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
     const b = s.before;
     const a = s.after;
     out.push(
-      `  shrunk seed ${s.seed} (${s.invariant}, ${s.attempts} attempts): faults ${b.faults}→${a.faults}, nodes ${b.nodes}→${a.nodes}, processes ${b.processes}→${a.processes}, duration ${formatDuration(b.durationMs)}→${formatDuration(a.durationMs)}, files ${b.files}→${a.files}, journal ${b.journalBlocks}→${a.journalBlocks} blocks, ops ${b.ops}→${a.ops}`,
+      `  shrunk seed ${s.seed} (${s.invariant}, ${s.attempts} attempts): faults ${b.faults}→${a.faults}, nodes ${b.nodes}→${a.nodes}, processes ${b.processes}→${a.processes}, duration ${formatDuration(b.durationMs)}→${formatDuration(a.durationMs)}, files ${b.files}→${a.files}, journal ${b.journalBlocks}→${a.journalBlocks} blocks, ops bound ${b.opsBound ?? 'none'}→${a.opsBound ?? 'none'} (ran ${b.opsRun}→${a.opsRun})`,
       `    ${s.file}: ${s.command}`,
     );
   }
