@@ -68,7 +68,7 @@ export async function runSoak(opts: SoakOptions, exec: SoakExecutors): Promise<S
   const t0 = now();
   const tally = new SoakTally();
   const signal = opts.signal ?? new AbortController().signal;
-  const seedsTotal = shardSeedCount(opts.firstSeed, opts.seeds, opts.shard);
+  const seedsTotal = shardSeedCount(opts.seeds, opts.shard);
   let k = 0;
   let done = 0;
   let threadsBusy: Promise<unknown> = Promise.resolve();

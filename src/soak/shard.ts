@@ -35,11 +35,10 @@ export function shardSeedAt(firstSeed: number, seeds: number | null, shard: Shar
   return seed > SEED_MAX ? null : seed;
 }
 
-/** How many seeds a shard runs out of `seeds` (null: unbounded). */
-export function shardSeedCount(firstSeed: number, seeds: number | null, shard: Shard): number | null {
-  const total = seeds ?? SEED_MAX - firstSeed + 1;
-  const n = total > shard.index ? Math.ceil((total - shard.index) / shard.count) : 0;
-  return seeds === null ? null : n;
+/** How many seeds a shard runs out of `seeds` (null: unbounded, time-bounded soaks). */
+export function shardSeedCount(seeds: number | null, shard: Shard): number | null {
+  if (seeds === null) return null;
+  return seeds > shard.index ? Math.ceil((seeds - shard.index) / shard.count) : 0;
 }
 
 /** Every seed of a shard, in order (for bounded ranges). */
