@@ -30,6 +30,8 @@ export interface SoakProblem {
   readonly seed: number;
   readonly state: 'errored' | 'timeout';
   readonly message: string;
+  /** The command that replays the seed, when its config is known. */
+  readonly command?: string;
 }
 
 export interface RecheckMismatch {

@@ -8,7 +8,7 @@ import { collectEnv, toolInfo } from '../report/result.js';
 import type { SeedExecutor } from './executor.js';
 import { saveFailure } from './failures.js';
 import { RECOVERY_LATENCY_KEY, SOAK_SCHEMA_VERSION, type SoakResult } from './result.js';
-import type { SeedBase, SeedJob, SeedOutcome } from './seed.js';
+import { type SeedBase, type SeedJob, type SeedOutcome, seedRunOptions } from './seed.js';
 import { inSample, type Shard, shardSeedAt, shardSeedCount } from './shard.js';
 import { SoakTally } from './tally.js';
 
@@ -112,7 +112,7 @@ export async function runSoak(opts: SoakOptions, exec: SoakExecutors): Promise<S
   const slot = async (): Promise<void> => {
     for (let seed = nextSeed(); seed !== null; seed = nextSeed()) {
       const job: SeedJob = { seed, mode: modeOf(seed), protocol: opts.protocol, faults: opts.faults, base: opts.base };
-      const o = await runJob(job);
+      const o = withPlan(job, await runJob(job));
       if (o.state === 'interrupted') return;
       tally.add(o);
       done++;
@@ -147,6 +147,17 @@ export async function runSoak(opts: SoakOptions, exec: SoakExecutors): Promise<S
   const rangeEnded = shardSeedAt(opts.firstSeed, opts.seeds, opts.shard, k) === null;
   const finished = !signal.aborted && (rangeEnded || opts.wallMs !== null);
   return soakDocument(opts, tally, startedAt, Math.round(now() - t0), finished ? 'completed' : 'interrupted');
+}
+
+/** A crashed or stuck seed from the pool has no config; derive it so its replay command can be printed. */
+function withPlan(job: SeedJob, o: SeedOutcome): SeedOutcome {
+  if (o.config !== null || (o.state !== 'errored' && o.state !== 'timeout')) return o;
+  try {
+    const r = seedRunOptions(job);
+    return { ...o, config: r.config, faults: r.faults };
+  } catch {
+    return o;
+  }
 }
 
 export function soakDocument(

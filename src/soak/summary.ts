@@ -54,7 +54,10 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
   }
   if (r.problems.length > 0) {
     out.push(style.red(`  ${r.problems.length} seeds crashed or timed out (a tool bug, not a finding):`));
-    for (const p of r.problems.slice(0, FAILURES_SHOWN_MAX)) out.push(`    seed ${p.seed} ${p.state}: ${p.message}`);
+    for (const p of r.problems.slice(0, FAILURES_SHOWN_MAX)) {
+      out.push(`    seed ${p.seed} ${p.state}: ${p.message}`);
+      if (p.command !== undefined) out.push(`      ${p.command}`);
+    }
   }
   if (r.failures.length > 0) {
     out.push(

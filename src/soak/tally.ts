@@ -3,6 +3,7 @@
 
 import type { LatencySummary } from '../stats/histogram.js';
 import { createHistogram, decodeHistogram, type Histogram, summarize } from '../stats/histogram.js';
+import { failureCommand } from './failures.js';
 import type { RecheckMismatch, SoakFailure, SoakProblem, SoakShrink } from './result.js';
 import type { SeedOutcome } from './seed.js';
 
@@ -23,7 +24,9 @@ export class SoakTally {
   add(o: SeedOutcome): void {
     if (o.state === 'interrupted') return;
     if (o.state === 'errored' || o.state === 'timeout') {
-      this.problems.push({ seed: o.seed, state: o.state, message: o.error?.message ?? o.state });
+      const message = o.error?.message ?? o.state;
+      const command = o.config === null ? undefined : failureCommand({ ...o, config: o.config });
+      this.problems.push({ seed: o.seed, state: o.state, message, ...(command !== undefined ? { command } : {}) });
       return;
     }
     this.seedsRun++;
