@@ -14,7 +14,8 @@ import { SHRINK_ATTEMPTS_DEFAULT } from './shrink.js';
 
 /** The per-seed config of the fault table (bench/fault-table.ts): small and fast. */
 export const soakSeedDefaults = { nodes: 3, processes: 2, durationMs: 2000, files: 64 } as const;
-export const SEED_TIMEOUT_DEFAULT_MS = 120_000;
+// A seed takes about a second on a quiet core; minutes leave room for a loaded machine.
+export const SEED_TIMEOUT_DEFAULT_MS = 300_000;
 export const SHRINK_MAX_DEFAULT = 3;
 export const RECHECK_DEFAULT = '5%';
 
