@@ -31,7 +31,7 @@ export function formatSoakSummary(r: SoakResult, style: Style = plainStyle, outD
   const state = r.state === 'completed' ? 'completed' : style.yellow('INTERRUPTED (partial figures)');
   out.push(
     style.bold(`gfs2-stress soak: protocol ${r.protocol}, ${range}${shardText(r)}, faults ${r.faults}`),
-    `  ${state} in ${formatDuration(Math.round(r.wallMs / 100) * 100)}: ${formatCount(r.seedsRun)} seeds run (${r.seedsRunThreads} under threads), ${rate.toFixed(2)} seeds/s`,
+    `  ${state} in ${formatDuration(r.wallMs >= 60_000 ? Math.round(r.wallMs / 1000) * 1000 : Math.round(r.wallMs / 100) * 100)}: ${formatCount(r.seedsRun)} seeds run (${r.seedsRunThreads} under threads), ${rate.toFixed(2)} seeds/s`,
   );
   const violated = `${formatCount(r.violatedSeeds)} seeds violated an invariant (${pct(r.violatedSeeds, r.seedsRun)})`;
   out.push(`  ${r.violatedSeeds > 0 ? style.red(violated) : style.green(violated)}`);
