@@ -10,6 +10,8 @@ import { registerReportCommand } from './commands/report.js';
 import { type RunClusterFn, registerRunCommand } from './commands/run.js';
 import { registerScenarioCommand } from './commands/scenario.js';
 import { registerProfileCommand } from './commands/profile.js';
+import { registerMergeCommand } from './commands/merge.js';
+import { registerSoakCommand } from './commands/soak.js';
 import { reportCliError, usageHint } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type Io, processIo, styleFor } from './output.js';
@@ -64,6 +66,8 @@ Durations are written 500ms, 30s, 5m, 1h30m.`,
   registerCompareCommand(program, ctx);
   registerProfileCommand(program, ctx);
   registerReportCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerSoakCommand(program, ctx, (c) => configureCommand(c, ctx));
+  registerMergeCommand(program, ctx, (c) => configureCommand(c, ctx));
   return program;
 }
 
