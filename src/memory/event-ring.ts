@@ -63,6 +63,9 @@ export class EventRing {
     const w = upTo ?? Atomics.load(this.hdr, 0);
     let r = Atomics.load(this.hdr, 1);
     const n = w - r;
+    // The sim drains every ring after every step, mostly finding nothing: with nothing
+    // consumed no slot is freed, so there is nothing to publish and nobody to wake.
+    if (n === 0) return 0;
     while (r < w) {
       visit(this.rec, (r & this.mask) * EVENT_FIELDS);
       r++;
