@@ -98,14 +98,18 @@ export class BufferCache {
   /** Block numbers cached under glock `res` (into `out`, returns count). */
   blocksOf(res: number, out: number[]): number {
     out.length = 0;
-    for (const [b, s] of this.slotOf) if (this.resOfSlot[s] === res) out.push(b);
+    // keys() + get() rather than entries(): the same order without an [key, value] array per
+    // cached block (these scans run on every glock sync and invalidate).
+    for (const b of this.slotOf.keys()) if (this.resOfSlot[this.slotOf.get(b) as number] === res) out.push(b);
     return out.length;
   }
 
   /** Drop every buffer of glock `res` (go_inval). Dirty buffers must have been synced first. */
   invalidate(res: number): number {
     let n = 0;
-    for (const [b, s] of this.slotOf) {
+    // Deleting the current key while iterating a Map is safe: iteration goes on after it.
+    for (const b of this.slotOf.keys()) {
+      const s = this.slotOf.get(b) as number;
       if (this.resOfSlot[s] === res) {
         this.slotOf.delete(b);
         this.blk[s] = -1;
