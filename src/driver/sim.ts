@@ -82,8 +82,7 @@ export class SimDriver {
       for (let i = 0; i < nodes.length; i++) {
         const n = nodes[i] as DrivenNode;
         if (n.crashDue()) n.crash();
-        n.runner.expireTimers(this.clock.nowNs);
-        const c = n.runner.readyCount();
+        const c = n.runner.expireTimersCountReady(this.clock.nowNs);
         readyOf[i] = c;
         total += c;
       }
