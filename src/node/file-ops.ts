@@ -40,7 +40,7 @@ export const EUCLEAN = -117;
  * holds its glocks, as a kernel process would before unwinding; then every holder is released. */
 export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: number): Generator<void, number, void> {
   // The log reservation comes before any glock, so making room never waits while holding one.
-  let r = yield* c.reserve(p);
+  let r = c.reserveNow() ? 0 : yield* c.reserve(p);
   if (r < 0) {
     yield* c.onOpError(p, r);
     return r;
@@ -255,7 +255,7 @@ function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
     // Each freed block is a transaction of its own (as gfs2 truncates in chunks): renew the
     // reservation, which flushes the in-core log when it is full.
     c.unreserve();
-    r = yield* c.reserve(p);
+    r = c.reserveNow() ? 0 : yield* c.reserve(p);
     if (r !== 0) return r;
   }
   const d = c.blocks.read(dirBlk, dirGl.res);
