@@ -3,7 +3,7 @@
 // and prints, per seed, its steps, CPU seconds, verdict and historyHash, then the totals as
 // steps per CPU-second and seeds per CPU-second. The hashes let an optimisation be checked
 // for an unchanged history. Usage, after `npm run build`:
-//   node dist/bench/sim-speed.js [seeds=20] [firstSeed=1] [--quiet]
+//   node dist/bench/sim-speed.js [seeds=20] [firstSeed=1] [--warmup=3] [--quiet]
 
 import { validateRunOptions } from '../src/config/config.js';
 import { simCounters } from '../src/driver/sim.js';
@@ -11,10 +11,14 @@ import { runCluster } from '../src/orchestrator/run.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quiet = process.argv.includes('--quiet');
+const warmupArg = process.argv.find((a) => a.startsWith('--warmup='));
+const warmups = warmupArg === undefined ? 3 : Number(warmupArg.slice('--warmup='.length));
 const seeds = Number(args[0] ?? '20');
 const first = Number(args[1] ?? '1');
-if (!Number.isInteger(seeds) || seeds < 1 || !Number.isInteger(first)) {
-  process.stderr.write(`expected: sim-speed [seeds ≥ 1] [firstSeed integer]; received: ${args.join(' ')}\n`);
+if (!Number.isInteger(seeds) || seeds < 1 || !Number.isInteger(first) || !Number.isInteger(warmups) || warmups < 0) {
+  process.stderr.write(
+    `expected: sim-speed [seeds ≥ 1] [firstSeed integer] [--warmup=N ≥ 0] [--quiet]; received: ${process.argv.slice(2).join(' ')}\n`,
+  );
   process.exit(2);
 }
 
@@ -44,8 +48,9 @@ async function runSeed(
   };
 }
 
-// One warm-up seed outside the totals (module load, JIT).
-await runSeed(0x7fff_0000);
+// Warm-up seeds outside the totals (module load, JIT): the first seeds of a process run far
+// slower than later ones (a single warm-up seed is not enough), so by default three.
+for (let i = 0; i < warmups; i++) await runSeed(0x7fff_0000 + i);
 let steps = 0;
 let cpuSec = 0;
 for (let seed = first; seed < first + seeds; seed++) {
