@@ -19,36 +19,59 @@ import { describeFields, type GlockNameResolver } from './event-format.js';
 
 /** Fields of a record kept in a trail: timeNs, kind, node, a, b, c, d. */
 const TRAIL_FIELDS = EVENT_FIELDS - 1;
+/** Rings a TrailTable starts with before it grows. */
+const TRAIL_RINGS_INITIAL = 256;
 
 /** Fixed-size rings of recent records, one per key (a block, or a node). */
 export class TrailTable {
   private readonly depth: number;
-  private readonly rings = new Map<number, { buf: Float64Array; count: number }>();
+  /**
+   * Key → ring index. The rings live side by side in `buf` (depth × TRAIL_FIELDS each) with
+   * their counts in `counts`, both grown by doubling: every allocated block becomes a key, and
+   * a typed array plus an object per key was the oracle's costliest step.
+   */
+  private readonly index = new Map<number, number>();
+  private buf: Float64Array;
+  private counts: Float64Array;
 
   constructor(depth: number) {
     this.depth = Math.max(1, depth);
+    this.buf = new Float64Array(TRAIL_RINGS_INITIAL * this.depth * TRAIL_FIELDS);
+    this.counts = new Float64Array(TRAIL_RINGS_INITIAL);
   }
 
   push(key: number, rec: ArrayLike<number>, off: number): void {
-    let r = this.rings.get(key);
+    let r = this.index.get(key);
     if (r === undefined) {
-      r = { buf: new Float64Array(this.depth * TRAIL_FIELDS), count: 0 };
-      this.rings.set(key, r);
+      r = this.index.size;
+      if (r >= this.counts.length) this.grow();
+      this.index.set(key, r);
     }
-    const o = (r.count % this.depth) * TRAIL_FIELDS;
-    for (let i = 0; i < TRAIL_FIELDS; i++) r.buf[o + i] = rec[off + i] as number;
-    r.count++;
+    const count = this.counts[r] as number;
+    const o = (r * this.depth + (count % this.depth)) * TRAIL_FIELDS;
+    for (let i = 0; i < TRAIL_FIELDS; i++) this.buf[o + i] = rec[off + i] as number;
+    this.counts[r] = count + 1;
+  }
+
+  private grow(): void {
+    const counts = new Float64Array(this.counts.length * 2);
+    counts.set(this.counts);
+    const buf = new Float64Array(this.buf.length * 2);
+    buf.set(this.buf);
+    this.counts = counts;
+    this.buf = buf;
   }
 
   /** The key's recent records as readable lines, oldest first. */
   lines(key: number, gl: GlockNameResolver): string[] {
-    const r = this.rings.get(key);
+    const r = this.index.get(key);
     if (r === undefined) return [];
     const out: string[] = [];
-    const n = Math.min(r.count, this.depth);
-    for (let i = r.count - n; i < r.count; i++) {
-      const o = (i % this.depth) * TRAIL_FIELDS;
-      const b = r.buf;
+    const count = this.counts[r] as number;
+    const n = Math.min(count, this.depth);
+    for (let i = count - n; i < count; i++) {
+      const o = (r * this.depth + (i % this.depth)) * TRAIL_FIELDS;
+      const b = this.buf;
       out.push(
         describeFields(
           b[o] as number,

@@ -3,6 +3,7 @@
 // the same historyHash; a failing soak seed can be replayed exactly.
 
 import { limits } from '../config/limits.js';
+import { ProcState } from '../node/proc.js';
 import { Prng } from '../platform/prng.js';
 import type { DrivenNode } from './driven-node.js';
 import { HistoryHash } from './history-hash.js';
@@ -38,6 +39,8 @@ export class SimDriver {
   private readonly prng: Prng;
   private readonly nodes: DrivenNode[];
   private readonly seenDoorbell: Int32Array;
+  /** Ready processes per node this step (counted once, used again to pick). */
+  private readonly readyOf: Int32Array;
   private readonly opts: SimOptions;
   /** Called after each step (drain event rings, run the checker, feed the hash). */
   afterStep: () => void = () => {};
@@ -49,6 +52,7 @@ export class SimDriver {
     this.opts = opts;
     this.prng = new Prng(opts.seed, 0x5c4ed);
     this.seenDoorbell = new Int32Array(nodes.length);
+    this.readyOf = new Int32Array(nodes.length);
   }
 
   private pollDoorbells(): void {
@@ -74,10 +78,13 @@ export class SimDriver {
       if (this.steps >= pauseAt) return { state: 'paused', steps: this.steps, clockNs: this.clock.nowNs };
       this.pollDoorbells();
       let total = 0;
-      for (const n of nodes) {
+      const readyOf = this.readyOf;
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i] as DrivenNode;
         if (n.crashDue()) n.crash();
-        n.runner.expireTimers(this.clock.nowNs);
-        total += n.runner.readyCount();
+        const c = n.runner.expireTimersCountReady(this.clock.nowNs);
+        readyOf[i] = c;
+        total += c;
       }
       if (total === 0) {
         let next = Number.POSITIVE_INFINITY;
@@ -99,16 +106,17 @@ export class SimDriver {
       let k = this.prng.below(total);
       for (let i = 0; i < nodes.length; i++) {
         const n = nodes[i] as DrivenNode;
-        const c = n.runner.readyCount();
+        const c = readyOf[i] as number;
         if (k < c) {
           const p = n.runner.readyAt(k);
           if (p !== null) {
             this.hash.mix(i);
             this.hash.mix(p.pid);
             n.runner.resume(p);
-            const bad = n.runner.firstError();
-            if (bad !== null) {
-              return { state: 'errored', steps: this.steps, clockNs: this.clock.nowNs, node: i, process: bad.name, error: bad.error };
+            // Only resume() marks a process errored, and the run ends at the first one, so
+            // the process just resumed is the only one that can be (no scan of every process).
+            if (p.state === ProcState.errored) {
+              return { state: 'errored', steps: this.steps, clockNs: this.clock.nowNs, node: i, process: p.name, error: p.error };
             }
           }
           break;

@@ -45,7 +45,8 @@ export class WorkQueue {
   /** Move the glocks due at `nowNs` (in queue order) into the reused batch array. */
   takeDue(nowNs: number): Glock[] {
     const batch = this.batch;
-    batch.length = 0;
+    // Setting an array's length is a slow builtin: only when it changes.
+    if (batch.length !== 0) batch.length = 0;
     let keep = 0;
     for (let i = 0; i < this.items.length; i++) {
       const gl = this.items[i] as Glock;
@@ -57,7 +58,7 @@ export class WorkQueue {
         this.items[keep++] = gl;
       }
     }
-    this.items.length = keep;
+    if (keep !== this.items.length) this.items.length = keep;
     return batch;
   }
 }

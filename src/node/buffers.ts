@@ -5,9 +5,17 @@
 
 import { limits } from '../config/limits.js';
 
+/** Buffers the pool starts with before it grows. */
+const POOL_BLOCKS_INITIAL = 64;
+
 export class BufferCache {
   readonly blockSize: number;
-  readonly pool: Uint8Array;
+  /**
+   * The buffers' bytes. It grows (doubling, up to capacity blocks) as slots are first used:
+   * a node touches a few hundred blocks in a short run, and zeroing 16 MiB per node up front
+   * was a large part of a short sim seed's cost. Callers must not keep it across insert().
+   */
+  pool: Uint8Array;
   private readonly capacity: number;
   private readonly slotOf = new Map<number, number>();
   /** Per slot: block number (-1 free), glock resource index, dirty flag. */
@@ -20,7 +28,7 @@ export class BufferCache {
   constructor(blockSize: number, capacity: number = limits.bufferCacheBlocksMax) {
     this.blockSize = blockSize;
     this.capacity = capacity;
-    this.pool = new Uint8Array(blockSize * capacity);
+    this.pool = new Uint8Array(blockSize * Math.min(capacity, POOL_BLOCKS_INITIAL));
     this.blk = new Float64Array(capacity).fill(-1);
     this.resOfSlot = new Int32Array(capacity).fill(-1);
     this.dirty = new Uint8Array(capacity);
@@ -45,11 +53,21 @@ export class BufferCache {
     }
     let s = this.free.pop();
     if (s === undefined) s = this.evictOne();
+    if ((s + 1) * this.blockSize > this.pool.length) this.grow(s + 1);
     this.slotOf.set(blkno, s);
     this.blk[s] = blkno;
     this.resOfSlot[s] = res;
     this.dirty[s] = 0;
     return s * this.blockSize;
+  }
+
+  /** Make room for at least `slots` buffers (new bytes are zero, as they were up front). */
+  private grow(slots: number): void {
+    let blocks = this.pool.length / this.blockSize;
+    while (blocks < slots) blocks *= 2;
+    const pool = new Uint8Array(Math.min(blocks, this.capacity) * this.blockSize);
+    pool.set(this.pool);
+    this.pool = pool;
   }
 
   private evictOne(): number {
@@ -80,14 +98,18 @@ export class BufferCache {
   /** Block numbers cached under glock `res` (into `out`, returns count). */
   blocksOf(res: number, out: number[]): number {
     out.length = 0;
-    for (const [b, s] of this.slotOf) if (this.resOfSlot[s] === res) out.push(b);
+    // keys() + get() rather than entries(): the same order without an [key, value] array per
+    // cached block (these scans run on every glock sync and invalidate).
+    for (const b of this.slotOf.keys()) if (this.resOfSlot[this.slotOf.get(b) as number] === res) out.push(b);
     return out.length;
   }
 
   /** Drop every buffer of glock `res` (go_inval). Dirty buffers must have been synced first. */
   invalidate(res: number): number {
     let n = 0;
-    for (const [b, s] of this.slotOf) {
+    // Deleting the current key while iterating a Map is safe: iteration goes on after it.
+    for (const b of this.slotOf.keys()) {
+      const s = this.slotOf.get(b) as number;
       if (this.resOfSlot[s] === res) {
         this.slotOf.delete(b);
         this.blk[s] = -1;

@@ -18,7 +18,7 @@ import { rgrpIndexOfData } from '../rgrp/geometry.js';
 import type { Rgrp } from '../rgrp/rgrp.js';
 import { Errno } from '../glock/lm.js';
 import type { FsContext } from './fs-context.js';
-import { acquire, addRgrpToTrans, EX, inodeGlock, loadRgrp, release, rgrpGlock, SH } from './op-locks.js';
+import { acquireStart, addRgrpToTrans, EX, inodeGlock, loadRgrp, release, releaseAll, rgrpGlock, SH } from './op-locks.js';
 import type { Proc } from './proc.js';
 import { Op, preferredRgrp } from './workload-mix.js';
 
@@ -33,11 +33,14 @@ export interface OpHolders {
 /** A consistency error found by an operation (a corrupt dinode, an impossible bitmap change). */
 export const EUCLEAN = -117;
 
+// Glocks are taken with acquireStart() + wait() rather than `yield* acquire()`: a grant rarely
+// waits, and a generator object per lock request was a large share of the sim's garbage.
+
 /** Run one operation. On an error the process reports it (it may withdraw) while it still
  * holds its glocks, as a kernel process would before unwinding; then every holder is released. */
 export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: number): Generator<void, number, void> {
   // The log reservation comes before any glock, so making room never waits while holding one.
-  let r = yield* c.reserve(p);
+  let r = c.reserveNow() ? 0 : yield* c.reserve(p);
   if (r < 0) {
     yield* c.onOpError(p, r);
     return r;
@@ -60,10 +63,7 @@ export function* doOp(c: FsContext, p: Proc, h: OpHolders, op: number, slot: num
   }
   c.unreserve();
   if (r < 0) yield* c.onOpError(p, r);
-  yield* release(c, p, h.fresh);
-  yield* release(c, p, h.rgrp);
-  yield* release(c, p, h.inode);
-  yield* release(c, p, h.dir);
+  yield* releaseAll(c, p, h.fresh, h.rgrp, h.inode, h.dir);
   return r;
 }
 
@@ -96,7 +96,8 @@ function* allocBlock(c: FsContext, p: Proc, h: OpHolders, kind: number): Generat
   const first = preferredRgrp(c.cfg, c.node, () => c.platform.random());
   for (let k = 0; k < c.geo.count; k++) {
     const index = (first + k) % c.geo.count;
-    const r = yield* acquire(c, p, h.rgrp, rgrpGlock(c, index), EX, 0);
+    let r = acquireStart(c, p, h.rgrp, rgrpGlock(c, index), EX, 0);
+    if (r === 1) r = yield* c.glocks.wait(p, h.rgrp);
     if (r !== 0) return r;
     const rg = loadRgrp(c, index);
     if (typeof rg === 'number') return rg < 0 ? rg : Errno.eio;
@@ -113,7 +114,8 @@ const ENOSPC = -28;
 function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
-  let r = yield* acquire(c, p, h.dir, dirGl, EX, 0);
+  let r = acquireStart(c, p, h.dir, dirGl, EX, 0);
+  if (r === 1) r = yield* c.glocks.wait(p, h.dir);
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
   if (dirOff < 0) return dirOff;
@@ -123,7 +125,8 @@ function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
   if (ino < 0) return ino;
   // The new inode's glock, EX: other nodes may still cache an older inode at this address.
   const gl = inodeGlock(c, ino);
-  r = yield* acquire(c, p, h.fresh, gl, EX, 0);
+  r = acquireStart(c, p, h.fresh, gl, EX, 0);
+  if (r === 1) r = yield* c.glocks.wait(p, h.fresh);
   if (r !== 0) return r;
   r = transBegin(c);
   if (r !== 0) return r;
@@ -146,13 +149,15 @@ function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
 function* lockSlot(c: FsContext, p: Proc, h: OpHolders, slot: number, dirState: number, inodeState: number): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
-  const r = yield* acquire(c, p, h.dir, dirGl, dirState, 0);
+  let r = acquireStart(c, p, h.dir, dirGl, dirState, 0);
+  if (r === 1) r = yield* c.glocks.wait(p, h.dir);
   if (r !== 0) return r;
   const dirOff = c.blocks.read(dirBlk, dirGl.res);
   const ino = dirOff < 0 ? dirOff : dinodeOf(c, dirOff, slot);
   if (ino <= 0) return ino;
-  const r2 = yield* acquire(c, p, h.inode, inodeGlock(c, ino), inodeState, 0);
-  return r2 !== 0 ? r2 : ino;
+  r = acquireStart(c, p, h.inode, inodeGlock(c, ino), inodeState, 0);
+  if (r === 1) r = yield* c.glocks.wait(p, h.inode);
+  return r !== 0 ? r : ino;
 }
 
 function* opWrite(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator<void, number, void> {
@@ -193,7 +198,8 @@ function* freeBlock(c: FsContext, p: Proc, h: OpHolders, blk: number): Generator
   const index = rgrpIndexOfData(c.geo, blk);
   if (index < 0) return EUCLEAN;
   const gl = rgrpGlock(c, index);
-  const r = yield* acquire(c, p, h.rgrp, gl, EX, 0);
+  let r = acquireStart(c, p, h.rgrp, gl, EX, 0);
+  if (r === 1) r = yield* c.glocks.wait(p, h.rgrp);
   if (r !== 0) return r;
   const rg = loadRgrp(c, index);
   if (typeof rg === 'number') return rg < 0 ? rg : Errno.eio;
@@ -249,7 +255,7 @@ function* opDelete(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
     // Each freed block is a transaction of its own (as gfs2 truncates in chunks): renew the
     // reservation, which flushes the in-core log when it is full.
     c.unreserve();
-    r = yield* c.reserve(p);
+    r = c.reserveNow() ? 0 : yield* c.reserve(p);
     if (r !== 0) return r;
   }
   const d = c.blocks.read(dirBlk, dirGl.res);

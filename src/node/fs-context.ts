@@ -33,5 +33,7 @@ export interface FsContext {
   onOpError(p: Proc, err: number): Generator<void, void, void>;
   /** Reserve in-core log room for one operation step (may flush); 0 or a journal error. */
   reserve(p: Proc): Generator<void, number, void>;
+  /** reserve() when there is room without a flush (true); false: the caller must `yield* reserve(p)`. */
+  reserveNow(): boolean;
   unreserve(): void;
 }

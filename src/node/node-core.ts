@@ -184,6 +184,7 @@ export class NodeCore {
       isReadOnly: () => this.readOnly,
       onOpError: (p: Proc, err: number) => this.onOpError(p, err),
       reserve: (p: Proc) => this.reserve(p, this.opReserveBlocks),
+      reserveNow: () => this.reserveNow(this.opReserveBlocks),
       unreserve: () => this.unreserve(this.opReserveBlocks),
     };
   }
@@ -202,6 +203,17 @@ export class NodeCore {
     }
     this.reservedBlocks += k;
     return 0;
+  }
+
+  /**
+   * reserve()'s path that needs no flush, without a generator object (every operation starts
+   * with a reservation and almost never has to flush): true when reserved, false when the
+   * caller must run reserve() itself.
+   */
+  reserveNow(k: number): boolean {
+    if (this.trans.size + this.reservedBlocks + k > this.trans.capacity && this.trans.size > 0) return false;
+    this.reservedBlocks += k;
+    return true;
   }
 
   unreserve(k: number): void {
@@ -288,6 +300,13 @@ export class NodeCore {
   }
 
   /** Virtual CPU time of one file operation (sim only): a quarter of an I/O batch. */
+  /** cpuWait() without the generator: true when `p` must now `yield` (once per operation). */
+  prepareCpuWait(p: Proc): boolean {
+    if (this.ioCostNs <= 0) return false;
+    prepareSleep(p, this.platform.nowNs(), this.ioCostNs / 4);
+    return true;
+  }
+
   *cpuWait(p: Proc): Generator<void, void, void> {
     if (this.ioCostNs <= 0) return;
     prepareSleep(p, this.platform.nowNs(), this.ioCostNs / 4);

@@ -63,6 +63,9 @@ export class Channel {
   /** Make every waiter ready; returns how many were woken. */
   wakeAll(): number {
     const n = this.waiters.length;
+    // Most wake-ups find nobody waiting (every glock work item wakes the work channel), and
+    // setting an array's length is a slow builtin even when it does not change.
+    if (n === 0) return 0;
     for (let i = 0; i < n; i++) {
       const p = this.waiters[i] as Proc;
       p.state = ProcState.ready;

@@ -28,6 +28,16 @@ export class NodeRunner {
 
   /** Move sleepers and timed-out waiters whose time has come to ready. */
   expireTimers(nowNs: number): void {
+    this.expireTimersCountReady(nowNs);
+  }
+
+  /**
+   * expireTimers() then readyCount() in one pass over the processes (the sim driver does both
+   * before every step). Expiring one process never changes another's state, so counting in
+   * the same pass gives the same number.
+   */
+  expireTimersCountReady(nowNs: number): number {
+    let ready = 0;
     const ps = this.procs;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i] as Proc;
@@ -40,7 +50,9 @@ export class NodeRunner {
         p.state = ProcState.ready;
         p.wakeAtNs = Number.POSITIVE_INFINITY;
       }
+      if (p.state === ProcState.ready) ready++;
     }
+    return ready;
   }
 
   /** Earliest timer among sleeping/waiting processes (Infinity if none). */

@@ -38,7 +38,7 @@ export function* workloadLoop(n: NodeCore, p: Proc, shouldStop: () => boolean, c
     const t0 = n.platform.nowNs();
     const r = yield* doOp(n.ctx, p, h, op, slot);
     // In the simulator an operation's own CPU work costs virtual time too (0 on real threads).
-    yield* n.cpuWait(p);
+    if (n.prepareCpuWait(p)) yield;
     const dt = n.platform.nowNs() - t0;
     if (r < 0) {
       // doOp already reported a fatal error (and withdrew) while it held its glocks.

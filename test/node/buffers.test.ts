@@ -25,6 +25,17 @@ describe('BufferCache', () => {
     assert.equal(c.size(), 1);
   });
 
+  test('images survive the pool growing as more blocks are cached, and a new slot is zero', () => {
+    const c = new BufferCache(BS, 300);
+    for (let b = 0; b < 300; b++) {
+      const off = c.insert(1000 + b, 0);
+      assert.ok(off + BS <= c.pool.length, `block ${b}: its slot is inside the pool`);
+      assert.equal(c.pool[off + BS - 1], 0, `block ${b}: a never-used slot starts zeroed`);
+      stamp(c, 1000 + b, b & 0xff);
+    }
+    for (let b = 0; b < 300; b++) assert.equal(c.pool[c.lookup(1000 + b)], b & 0xff, `block ${b} kept its image`);
+  });
+
   test('lookup of a block never inserted is -1 and glockOf is -1', () => {
     const c = new BufferCache(BS, 4);
     c.insert(1, 0);

@@ -82,6 +82,24 @@ describe('HDR histograms', () => {
     assert.ok(s.p9999 <= s.max);
   });
 
+  test('summary percentiles are exactly hdr getValueAtPercentile (capped at max), for odd shapes too', () => {
+    // Seeded values over 1 ns .. ~70 s, including single-value and two-value histograms where
+    // several percentiles fall in one bucket.
+    let x = 12345;
+    const next = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    for (const n of [1, 2, 3, 10, 999, 5000]) {
+      const h = createHistogram();
+      for (let i = 0; i < n; i++) recordNs(h, Math.floor(Math.exp(next() * 25)));
+      const s = summarize(h);
+      const max = h.getValueAtPercentile(100);
+      const want = [0, 50, 90, 99, 99.9, 99.99].map((p) => Math.min(h.getValueAtPercentile(p), max));
+      assert.deepEqual([s.min, s.p50, s.p90, s.p99, s.p999, s.p9999, s.max], [...want, max], `${n} values`);
+    }
+  });
+
   test('an empty histogram summarises to zeros', () => {
     const s = summarize(createHistogram());
     assert.equal(s.count, 0);
