@@ -3,6 +3,14 @@
 // grant after a wait is a handoff: callback → demote (work process) → DLM grant → completion.
 // The loop drains the callback ring, runs ready processes, and when idle spins on the doorbell
 // for SPIN_CHECKS reads before parking on it (bounded), the same policy as the raw ping-pong.
+//
+// A node whose user just re-took EX from its cache is idle in that sense too: nothing changes
+// until the other node's blocking callback rings the doorbell, so it waits for that with the
+// same spin-then-wait instead of re-acquiring flat out. Without this the holder's thread never
+// gives up its core: when the other node's thread is descheduled between its demote (which
+// grants us and wakes us) and its own re-request (which sends the callback) — wake-up
+// preemption on a shared core makes that the usual case — the holder re-acquires from cache for
+// a whole scheduler slice (~4 ms, ~20k re-acquisitions) before the callback can even be sent.
 
 import { CbKind, GlockType, LmState, lmStateOf } from '../../src/dlm/index.js';
 import { type GlockManager, Holder, holderInit } from '../../src/glock/index.js';
@@ -31,6 +39,8 @@ export class PingNode {
   private endNs = 0;
   private userDone = false;
   private userEndNs = 0;
+  /** The user's last acquisition came from the cache: the node waits for a callback. */
+  private cachedHold = false;
 
   constructor(mem: ClusterMemory, node: number) {
     this.mem = mem;
@@ -76,7 +86,11 @@ export class PingNode {
         Atomics.notify(ctl, doneWord);
       }
       if (announced && Atomics.load(ctl, doneWord) >= doneTarget) break;
-      if (ran > 0 || this.runner.readyCount() > 0) continue;
+      // After a cached re-acquisition the only ready process is the user again: treat that as
+      // idle (the work process or a reply still in flight keeps the loop running).
+      const waitingForCallback = this.cachedHold && ran === 1 && this.runner.readyCount() === 1;
+      this.cachedHold = false;
+      if (!waitingForCallback && (ran > 0 || this.runner.readyCount() > 0)) continue;
       let rung = false;
       for (let i = 0; i < SPIN_CHECKS; i++) {
         if (Atomics.load(bell, bellIndex) !== seen) {
@@ -115,6 +129,7 @@ export class PingNode {
         this.handoffs++;
       } else if (r !== 0) throw new Error(`P4 node ${this.node}: EX enqueue failed with ${r}`);
       this.acquisitions++;
+      this.cachedHold = r === 0;
       if (m.dq(p, h) !== 0) throw new Error(`P4 node ${this.node}: dequeue held at the withdraw gate`);
       yield; // cond_resched: let the loop deliver the other node's callback
     }
