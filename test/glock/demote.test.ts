@@ -80,7 +80,12 @@ test('a blocking callback for EX demotes to UN after the holder leaves, go_sync 
   assert.equal(m.dq(p, a), 0);
   h.run();
   assert.equal(gl.state, un);
-  assert.deepEqual(h.trace, [`lock ${gl.res} ${ex}`, `sync ${gl.res}`, `inval ${gl.res} ${un}`, `lock ${gl.res} ${un}`]);
+  assert.deepEqual(h.trace, [
+    `lock ${gl.res} ${ex}`,
+    `sync ${gl.res}`,
+    `inval ${gl.res} ${un}`,
+    `lock ${gl.res} ${un}`,
+  ]);
   assert.deepEqual(h.eventsOf(Ev.demote), [[Ev.demote, gl.res, un, 0, 0]]);
 });
 
