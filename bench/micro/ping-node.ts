@@ -26,6 +26,16 @@ export const PARK_MS = 1;
 /** The glock both nodes fight over (an rgrp: no minimum hold time applies to it). */
 export const P4_GLOCK_NUMBER = 0x50340;
 
+/** One node's sample: what its user did and how often its thread slept. */
+export interface PingRound {
+  /** Grants that needed the other node to give EX up (the user waited). */
+  readonly handoffs: number;
+  /** Every grant, cached re-acquisitions included. */
+  readonly acquisitions: number;
+  readonly parks: number;
+  readonly userEndNs: number;
+}
+
 export class PingNode {
   private readonly runner: NodeRunner;
   private readonly m: GlockManager;
@@ -36,6 +46,8 @@ export class PingNode {
   private readonly logs: string[] = [];
   private handoffs = 0;
   private acquisitions = 0;
+  /** Atomics.wait calls on the doorbell (each a futex sleep and, usually, a wake-up later). */
+  private parks = 0;
   private endNs = 0;
   private userDone = false;
   private userEndNs = 0;
@@ -55,15 +67,10 @@ export class PingNode {
    * One sample: want EX until endNs, then keep serving callbacks until `doneWord` reaches
    * `doneTarget` (both nodes finished), so the other node's last request is granted too.
    */
-  round(
-    endNs: number,
-    ctl: Int32Array,
-    doneWord: number,
-    doneTarget: number,
-    deadlineNs: number,
-  ): { handoffs: number; acquisitions: number; userEndNs: number } {
+  round(endNs: number, ctl: Int32Array, doneWord: number, doneTarget: number, deadlineNs: number): PingRound {
     this.handoffs = 0;
     this.acquisitions = 0;
+    this.parks = 0;
     this.endNs = endNs;
     this.userDone = false;
     this.runner.spawn('pingpong', (p) => this.user(p));
@@ -98,10 +105,13 @@ export class PingNode {
           break;
         }
       }
-      if (!rung) Atomics.wait(bell, bellIndex, seen, PARK_MS);
+      if (!rung) {
+        this.parks++;
+        Atomics.wait(bell, bellIndex, seen, PARK_MS);
+      }
     }
     if (this.logs.length > 0) throw new Error(`P4 node ${this.node}: ${this.logs.join('; ')}`);
-    return { handoffs: this.handoffs, acquisitions: this.acquisitions, userEndNs: this.userEndNs };
+    return { handoffs: this.handoffs, acquisitions: this.acquisitions, parks: this.parks, userEndNs: this.userEndNs };
   }
 
   private drain(): void {

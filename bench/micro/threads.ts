@@ -14,6 +14,8 @@ export interface ThreadFigures {
   readonly p3: Paired;
   /** Handoffs per second: value = glock ping-pong, baseline = raw Atomics ping-pong. */
   readonly p4: Paired;
+  /** P4 glock samples, both nodes summed: handoffs, all grants, doorbell parks (diagnosis). */
+  readonly p4Counts: { readonly handoffs: number; readonly acquisitions: number; readonly parks: number };
   readonly threads: number;
   readonly checksum: number;
 }
@@ -49,19 +51,25 @@ export async function measureThreads(
     const res = nodes.map((_, i) => mem.dlm.lookup(GlockType.rgrp, 0x50300 + i));
     let barrier = 0;
     let p4Done = 0;
-    const out: ThreadFigures = {
+    const out: Omit<ThreadFigures, 'p4Counts'> = {
       p3: { value: [], baseline: [] },
       p4: { value: [], baseline: [] },
       threads: CLIENTS,
       checksum: 0,
     };
     let checksum = 0;
+    const p4Counts = { handoffs: 0, acquisitions: 0, parks: 0 };
     const sample = async (make: (i: number) => MicroCommand): Promise<number> => {
       const replies = await Promise.all(nodes.map((w, i) => call(w, make(i), sampleMs)));
       let perSec = 0;
       for (const r of replies) {
         perSec += r.count / (r.elapsedMs / 1000);
         checksum = (checksum + r.count) >>> 0;
+        if (r.acquisitions !== undefined) {
+          p4Counts.handoffs += r.count;
+          p4Counts.acquisitions += r.acquisitions;
+          p4Counts.parks += r.parks ?? 0;
+        }
       }
       return perSec;
     };
@@ -78,7 +86,7 @@ export async function measureThreads(
       barrier += CLIENTS;
       out.p4.baseline.push((await sample(() => ({ cmd: 'p4raw', sampleMs, barrier }))) / 2);
     }
-    return { ...out, checksum };
+    return { ...out, p4Counts, checksum };
   } finally {
     await Promise.all(all.map((w) => w.terminate()));
   }

@@ -29,7 +29,14 @@ export type MicroCommand =
   | { readonly cmd: 'p4raw'; readonly sampleMs: number; readonly barrier: number };
 
 export type MicroReply =
-  | { readonly state: 'completed'; readonly count: number; readonly elapsedMs: number }
+  | {
+      readonly state: 'completed';
+      readonly count: number;
+      readonly elapsedMs: number;
+      /** P4 glock only: every grant (cached re-acquisitions included) and doorbell parks. */
+      readonly acquisitions?: number;
+      readonly parks?: number;
+    }
   | { readonly state: 'errored'; readonly error: string };
 
 /** Commands run longer than their sample by at most this much before they are declared stuck. */
@@ -74,7 +81,13 @@ class NodeWorker {
         const t0 = this.start(c.barrier, c.sampleMs);
         const endNs = (t0 + c.sampleMs) * 1e6;
         const r = this.ping.round(endNs, this.ctl, CtlWord.p4Done, c.doneTarget, endNs + COMMAND_SLACK_MS * 1e6);
-        return { state: 'completed', count: r.handoffs, elapsedMs: r.userEndNs / 1e6 - t0 };
+        return {
+          state: 'completed',
+          count: r.handoffs,
+          elapsedMs: r.userEndNs / 1e6 - t0,
+          acquisitions: r.acquisitions,
+          parks: r.parks,
+        };
       }
       case 'p4raw':
         return this.p4raw(c.sampleMs, c.barrier);
