@@ -14,8 +14,14 @@ export interface ThreadFigures {
   readonly p3: Paired;
   /** Handoffs per second: value = glock ping-pong, baseline = raw Atomics ping-pong. */
   readonly p4: Paired;
-  /** P4 glock samples, both nodes summed: handoffs, all grants, doorbell parks (diagnosis). */
-  readonly p4Counts: { readonly handoffs: number; readonly acquisitions: number; readonly parks: number };
+  /** P4 samples, both nodes summed (diagnosis): glock handoffs, all grants, doorbell parks; raw handoffs and parks. */
+  readonly p4Counts: {
+    readonly handoffs: number;
+    readonly acquisitions: number;
+    readonly parks: number;
+    readonly rawHandoffs: number;
+    readonly rawParks: number;
+  };
   readonly threads: number;
   readonly checksum: number;
 }
@@ -58,7 +64,7 @@ export async function measureThreads(
       checksum: 0,
     };
     let checksum = 0;
-    const p4Counts = { handoffs: 0, acquisitions: 0, parks: 0 };
+    const p4Counts = { handoffs: 0, acquisitions: 0, parks: 0, rawHandoffs: 0, rawParks: 0 };
     const sample = async (make: (i: number) => MicroCommand): Promise<number> => {
       const replies = await Promise.all(nodes.map((w, i) => call(w, make(i), sampleMs)));
       let perSec = 0;
@@ -69,6 +75,9 @@ export async function measureThreads(
           p4Counts.handoffs += r.count;
           p4Counts.acquisitions += r.acquisitions;
           p4Counts.parks += r.parks ?? 0;
+        } else if (r.parks !== undefined) {
+          p4Counts.rawHandoffs += r.count;
+          p4Counts.rawParks += r.parks;
         }
       }
       return perSec;

@@ -33,8 +33,9 @@ export type MicroReply =
       readonly state: 'completed';
       readonly count: number;
       readonly elapsedMs: number;
-      /** P4 glock only: every grant (cached re-acquisitions included) and doorbell parks. */
+      /** P4 glock only: every grant (cached re-acquisitions included). */
       readonly acquisitions?: number;
+      /** P4 only: Atomics.wait calls (doorbell or turn word). */
       readonly parks?: number;
     }
   | { readonly state: 'errored'; readonly error: string };
@@ -162,12 +163,14 @@ class NodeWorker {
     const t0 = this.start(target, sampleMs);
     const end = t0 + sampleMs;
     let count = 0;
+    let parks = 0;
     for (;;) {
       let v = Atomics.load(ctl, CtlWord.turn);
       let spins = 0;
       while (v !== me) {
         if (++spins > SPIN_CHECKS) {
-          if (nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs };
+          if (nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs, parks };
+          parks++;
           Atomics.wait(ctl, CtlWord.turn, v, PARK_MS);
           spins = 0;
         }
@@ -176,7 +179,7 @@ class NodeWorker {
       count++;
       Atomics.store(ctl, CtlWord.turn, other);
       Atomics.notify(ctl, CtlWord.turn);
-      if ((count & 63) === 0 && nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs };
+      if ((count & 63) === 0 && nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs, parks };
     }
   }
 }
