@@ -139,6 +139,15 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     th.p4.baseline,
     (r) => r >= 0.5,
   );
+  const p4 = th.p4Counts;
+  if (p4.handoffs > 0) {
+    // Why P4 is where it is: cached re-acquisitions and thread sleeps per handoff (both nodes).
+    const per = (n: number, of: number): string => (n / Math.max(1, of)).toFixed(2);
+    notes.push(
+      `P4: ${p4.handoffs} handoffs, ${per(p4.acquisitions - p4.handoffs, p4.handoffs)} cached re-acquisitions and ` +
+        `${per(p4.parks, p4.handoffs)} doorbell parks per handoff; raw ping-pong ${per(p4.rawParks, p4.rawHandoffs)} parks per handoff`,
+    );
+  }
   sum = mixChecksum(sum, th.checksum);
   parts.push(`threads:${th.checksum.toString(16)}`);
 

@@ -14,11 +14,21 @@ export interface ThreadFigures {
   readonly p3: Paired;
   /** Handoffs per second: value = glock ping-pong, baseline = raw Atomics ping-pong. */
   readonly p4: Paired;
+  /** P4 samples, both nodes summed (diagnosis): glock handoffs, all grants, doorbell parks; raw handoffs and parks. */
+  readonly p4Counts: {
+    readonly handoffs: number;
+    readonly acquisitions: number;
+    readonly parks: number;
+    readonly rawHandoffs: number;
+    readonly rawParks: number;
+  };
   readonly threads: number;
   readonly checksum: number;
 }
 
 const CLIENTS = 2;
+/** Length of the unmeasured P4 warm-up, in samples. */
+const WARM_SAMPLES = 3;
 
 export async function measureThreads(
   seed: number,
@@ -49,22 +59,42 @@ export async function measureThreads(
     const res = nodes.map((_, i) => mem.dlm.lookup(GlockType.rgrp, 0x50300 + i));
     let barrier = 0;
     let p4Done = 0;
-    const out: ThreadFigures = {
+    const out: Omit<ThreadFigures, 'p4Counts'> = {
       p3: { value: [], baseline: [] },
       p4: { value: [], baseline: [] },
       threads: CLIENTS,
       checksum: 0,
     };
     let checksum = 0;
+    const p4Counts = { handoffs: 0, acquisitions: 0, parks: 0, rawHandoffs: 0, rawParks: 0 };
     const sample = async (make: (i: number) => MicroCommand): Promise<number> => {
       const replies = await Promise.all(nodes.map((w, i) => call(w, make(i), sampleMs)));
       let perSec = 0;
       for (const r of replies) {
         perSec += r.count / (r.elapsedMs / 1000);
         checksum = (checksum + r.count) >>> 0;
+        if (r.acquisitions !== undefined) {
+          p4Counts.handoffs += r.count;
+          p4Counts.acquisitions += r.acquisitions;
+          p4Counts.parks += r.parks ?? 0;
+        } else if (r.parks !== undefined) {
+          p4Counts.rawHandoffs += r.count;
+          p4Counts.rawParks += r.parks;
+        }
       }
       return perSec;
     };
+    // One unmeasured P4 pair first. The glock path (DLM slow path, state machine, runner) needs
+    // many more calls than the raw loop before V8 optimises it; a quick sample holds only a few
+    // hundred handoffs, so without this its first samples time mostly unoptimised code.
+    barrier += CLIENTS;
+    p4Done += CLIENTS;
+    const warmTarget = p4Done;
+    const warmMs = WARM_SAMPLES * sampleMs;
+    const warm = (c: MicroCommand): Promise<unknown> => Promise.all(nodes.map((w) => call(w, c, warmMs)));
+    await warm({ cmd: 'p4glock', sampleMs: warmMs, barrier, doneTarget: warmTarget });
+    barrier += CLIENTS;
+    await warm({ cmd: 'p4raw', sampleMs: warmMs, barrier });
     for (let r = 0; r < rounds; r++) {
       if (signal?.aborted === true && r > 0) break;
       barrier += CLIENTS;
@@ -78,7 +108,7 @@ export async function measureThreads(
       barrier += CLIENTS;
       out.p4.baseline.push((await sample(() => ({ cmd: 'p4raw', sampleMs, barrier }))) / 2);
     }
-    return { ...out, checksum };
+    return { ...out, p4Counts, checksum };
   } finally {
     await Promise.all(all.map((w) => w.terminate()));
   }

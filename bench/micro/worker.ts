@@ -29,7 +29,15 @@ export type MicroCommand =
   | { readonly cmd: 'p4raw'; readonly sampleMs: number; readonly barrier: number };
 
 export type MicroReply =
-  | { readonly state: 'completed'; readonly count: number; readonly elapsedMs: number }
+  | {
+      readonly state: 'completed';
+      readonly count: number;
+      readonly elapsedMs: number;
+      /** P4 glock only: every grant (cached re-acquisitions included). */
+      readonly acquisitions?: number;
+      /** P4 only: Atomics.wait calls (doorbell or turn word). */
+      readonly parks?: number;
+    }
   | { readonly state: 'errored'; readonly error: string };
 
 /** Commands run longer than their sample by at most this much before they are declared stuck. */
@@ -74,7 +82,13 @@ class NodeWorker {
         const t0 = this.start(c.barrier, c.sampleMs);
         const endNs = (t0 + c.sampleMs) * 1e6;
         const r = this.ping.round(endNs, this.ctl, CtlWord.p4Done, c.doneTarget, endNs + COMMAND_SLACK_MS * 1e6);
-        return { state: 'completed', count: r.handoffs, elapsedMs: r.userEndNs / 1e6 - t0 };
+        return {
+          state: 'completed',
+          count: r.handoffs,
+          elapsedMs: r.userEndNs / 1e6 - t0,
+          acquisitions: r.acquisitions,
+          parks: r.parks,
+        };
       }
       case 'p4raw':
         return this.p4raw(c.sampleMs, c.barrier);
@@ -149,12 +163,14 @@ class NodeWorker {
     const t0 = this.start(target, sampleMs);
     const end = t0 + sampleMs;
     let count = 0;
+    let parks = 0;
     for (;;) {
       let v = Atomics.load(ctl, CtlWord.turn);
       let spins = 0;
       while (v !== me) {
         if (++spins > SPIN_CHECKS) {
-          if (nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs };
+          if (nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs, parks };
+          parks++;
           Atomics.wait(ctl, CtlWord.turn, v, PARK_MS);
           spins = 0;
         }
@@ -163,7 +179,7 @@ class NodeWorker {
       count++;
       Atomics.store(ctl, CtlWord.turn, other);
       Atomics.notify(ctl, CtlWord.turn);
-      if ((count & 63) === 0 && nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs };
+      if ((count & 63) === 0 && nowMs() >= end) return { state: 'completed', count, elapsedMs: sampleMs, parks };
     }
   }
 }

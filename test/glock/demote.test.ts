@@ -80,7 +80,12 @@ test('a blocking callback for EX demotes to UN after the holder leaves, go_sync 
   assert.equal(m.dq(p, a), 0);
   h.run();
   assert.equal(gl.state, un);
-  assert.deepEqual(h.trace, [`lock ${gl.res} ${ex}`, `sync ${gl.res}`, `inval ${gl.res} ${un}`, `lock ${gl.res} ${un}`]);
+  assert.deepEqual(h.trace, [
+    `lock ${gl.res} ${ex}`,
+    `sync ${gl.res}`,
+    `inval ${gl.res} ${un}`,
+    `lock ${gl.res} ${un}`,
+  ]);
   assert.deepEqual(h.eventsOf(Ev.demote), [[Ev.demote, gl.res, un, 0, 0]]);
 });
 
@@ -168,6 +173,33 @@ test('the minimum hold time does not delay an rgrp demote', () => {
   m.dq(p, a);
   h.run();
   assert.equal(gl.state, un, 'demoted as soon as the holder left');
+});
+
+test('an rgrp re-acquire after a blocking callback waits behind the demote (no cached grant)', () => {
+  // glock.c v5.7 run_queue: with GLF_DEMOTE set and demote_state != state do_promote is skipped,
+  // so once the callback is in, the holder's next nq queues and the lock goes to UN first.
+  const { h, lm, m } = setup();
+  const a = holderFor(m, GlockType.rgrp, 43, ex);
+  const gl = glOf(a);
+  const p = h.proc('alloc');
+  assert.equal(m.nq(p, a), 0);
+  assert.equal(m.dq(p, a), 0);
+  m.onBlockingCallback(gl.res, ex);
+  assert.equal(m.nq(p, a), 1, 'the re-acquire is queued, not granted from the cache');
+  assert.equal(a.granted, false);
+  assert.equal(lm.calls.length, 1, 'nothing reached the DLM yet');
+  lm.script.push(DlmStatus.granted, DlmStatus.queued); // the demote, then the re-request waits
+  h.run();
+  assert.deepEqual(
+    lm.calls.map((c) => c.state),
+    [ex, un, ex],
+    'demoted to UN before the EX re-request',
+  );
+  assert.equal(a.granted, false, 'still waiting for the other node to give EX back');
+  m.onCompletion(gl.res, ex, DlmStatus.granted);
+  h.run();
+  assert.equal(a.granted, true);
+  assert.equal(gl.state, ex);
 });
 
 test('a queued completion grants the waiting process and wakes it', () => {
