@@ -10,6 +10,8 @@
 //   "jid=W: Recovery failed"), the others had seen "Busy" and never retried; J_W was not
 //   replayed when the violation happened.
 // - other: anything else (no victim journal named, W never withdrew, a crash…), with a reason.
+//   Protocols without the live-lock signal (legacy, release-recover) get only S6-free reasons:
+//   A and B are about remote_withdraw, so there "no signal" is reported as other.
 // The victim journal W of a violation is the journal whose newer copy was missed: I1's
 // committer, I2's journal, durability's committer, liveness's dirty journal, I3's pending jid.
 // Deliberately not decided: whether the S6 demote was queued before the clear (that is glock
@@ -81,7 +83,7 @@ export function victimJournal(v: Violation): number {
 const ms = (ns: number | undefined): string => (ns === undefined ? '—' : `${(ns / 1e6).toFixed(3)}ms`);
 
 /** Label one violation of a run. */
-export function attribute(v: Violation, s: Story): Attribution {
+export function attribute(v: Violation, s: Story, liveLockSignal = true): Attribution {
   const jid = victimJournal(v);
   const timeNs = v.timeNs ?? Number.POSITIVE_INFINITY;
   const out = (label: Label, why: string): Attribution => ({ invariant: v.invariant, label, jid, timeNs, why });
@@ -105,6 +107,13 @@ export function attribute(v: Violation, s: Story): Attribution {
   const sent = w.signalSentNs;
   const endNs = w.lockspaceReleasedNs ?? Number.POSITIVE_INFINITY;
   const heard = s.notified.filter(([n, t]) => n !== jid && t >= sent && t <= endNs);
+  if (!liveLockSignal) {
+    const failedRelease = s.replays.filter((r) => r.jid === jid && r.status < 0 && r.endNs >= sent).length;
+    return out(
+      'other',
+      `journal ${jid} not recovered by ${ms(timeNs)} (withdraw signalled at ${ms(sent)}, ${failedRelease} failed replay(s))`,
+    );
+  }
   if (heard.length === 0) return out('A', `node ${jid}'s live-lock signal at ${ms(sent)} notified no survivor`);
   const failed =
     s.replays.some((r) => r.jid === jid && r.status < 0 && r.endNs >= sent) ||

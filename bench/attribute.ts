@@ -96,7 +96,7 @@ for (const seed of seeds) {
     const f = /jid=(\d+): Recovery failed/.exec(m.text);
     if (f?.[1] !== undefined) story.recoveryFailed.push([Number(f[1]), m.timeNs]);
   }
-  const violations = r.checker.violations.map((v) => attribute(v, story));
+  const violations = r.checker.violations.map((v) => attribute(v, story, protocol.startsWith('force-withdraw')));
   const label = violations.length > 0 ? seedLabel(violations) : null;
   if (label !== null) seedsByLabel[label].push(seed);
   bySeed.push({ seed, faults: o.faults, label, violations });

@@ -41,6 +41,11 @@ describe('attribution rules', () => {
     const s = withdrawOfNode1();
     s.notified.push([2, 700 * MS]);
     assert.equal(attribute(staleRead(900), s).label, 'A');
+    assert.equal(
+      attribute(staleRead(900), s, false).label,
+      'other',
+      'no live-lock signal to swallow without remote_withdraw',
+    );
     s.notified.push([2, 800 * MS + 1]);
     assert.notEqual(attribute(staleRead(900), s).label, 'A');
   });
