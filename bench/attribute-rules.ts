@@ -68,7 +68,7 @@ export function emptyStory(): Story {
 /** The journal whose newer copy the violation missed, or -1. */
 export function victimJournal(v: Violation): number {
   const pattern: Readonly<Record<string, RegExp>> = {
-    I1: /node (\d+) had committed|committed by node (\d+)/,
+    I1: /^replay of journal (\d+)|node (\d+) had committed/,
     I2: /journal (\d+) still held/,
     liveness: /with journal (\d+) dirty/,
   };
@@ -88,6 +88,8 @@ export function attribute(v: Violation, s: Story, liveLockSignal = true): Attrib
   const timeNs = v.timeNs ?? Number.POSITIVE_INFINITY;
   const out = (label: Label, why: string): Attribution => ({ invariant: v.invariant, label, jid, timeNs, why });
   if (jid < 0) return out('other', 'no victim journal named');
+  // Judged by inheritForStaleReplays: the replay itself is the journal's recovery.
+  if (v.detail.startsWith('replay of journal')) return out('other', `stale replay of journal ${jid}`);
   // W's withdraw that was under way at the violation (the last one started before it).
   const w =
     s.withdraws.filter((x) => x.node === jid && x.startNs <= timeNs).at(-1) ?? s.withdraws.find((x) => x.node === jid);
@@ -129,6 +131,25 @@ export function attribute(v: Violation, s: Story, liveLockSignal = true): Attrib
     'other',
     `node ${jid}'s signal reached ${heard.length} survivor(s), no failed replay, journal ${jid} not recovered by ${ms(timeNs)} (cleared ${ms(clearedNs)})`,
   );
+}
+
+/**
+ * A stale replay of J_W (I1: the replay put back a version older than one another node wrote
+ * meanwhile) is the consequence of an earlier violation on W — the other node could only write
+ * that block because it got W's lock before J_W was replayed. It takes that violation's label.
+ */
+export function inheritForStaleReplays(as: readonly Attribution[]): Attribution[] {
+  return as.map((a) => {
+    if (!a.why.startsWith('stale replay of journal')) return a;
+    const cause = as.find((b) => b.jid === a.jid && b.label !== 'other' && b.timeNs <= a.timeNs);
+    return cause === undefined
+      ? a
+      : {
+          ...a,
+          label: cause.label,
+          why: `${a.why}: consequence of the ${cause.label} violation at ${ms(cause.timeNs)}`,
+        };
+  });
 }
 
 /** One label for a seed: the label of its earliest violation (the first thing that went wrong). */

@@ -11,7 +11,15 @@ import { validateRunOptions } from '../src/config/config.js';
 import { FaultCode } from '../src/faults/model.js';
 import { Ev, WithdrawPhase } from '../src/memory/events.js';
 import { runCluster } from '../src/orchestrator/run.js';
-import { type Attribution, attribute, emptyStory, type Label, type Story, seedLabel } from './attribute-rules.js';
+import {
+  type Attribution,
+  attribute,
+  emptyStory,
+  inheritForStaleReplays,
+  type Label,
+  type Story,
+  seedLabel,
+} from './attribute-rules.js';
 
 function usage(expected: string, received: string): never {
   process.stderr.write(
@@ -96,7 +104,9 @@ for (const seed of seeds) {
     const f = /jid=(\d+): Recovery failed/.exec(m.text);
     if (f?.[1] !== undefined) story.recoveryFailed.push([Number(f[1]), m.timeNs]);
   }
-  const violations = r.checker.violations.map((v) => attribute(v, story, protocol.startsWith('force-withdraw')));
+  const violations = inheritForStaleReplays(
+    r.checker.violations.map((v) => attribute(v, story, protocol.startsWith('force-withdraw'))),
+  );
   const label = violations.length > 0 ? seedLabel(violations) : null;
   if (label !== null) seedsByLabel[label].push(seed);
   bySeed.push({ seed, faults: o.faults, label, violations });

@@ -3,7 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { attribute, emptyStory, type Story, seedLabel, victimJournal } from '../../bench/attribute-rules.js';
+import {
+  attribute,
+  emptyStory,
+  inheritForStaleReplays,
+  type Story,
+  seedLabel,
+  victimJournal,
+} from '../../bench/attribute-rules.js';
 import type { Violation } from '../../src/report/result.js';
 
 const MS = 1e6;
@@ -65,6 +72,26 @@ describe('attribution rules', () => {
     s.replays.push({ node: 2, jid: 1, endNs: 950 * MS, status: 0 });
     assert.equal(attribute(staleRead(900), s).label, 'S6');
     assert.equal(attribute(staleRead(799), s).label, 'other', 'before the clear the window was not open');
+  });
+
+  test('a stale replay of a journal takes the label of the earlier violation on that journal', () => {
+    const s = withdrawOfNode1();
+    s.notified.push([2, 800 * MS + 1]);
+    s.replays.push({ node: 2, jid: 1, endNs: 950 * MS, status: 0 });
+    const replay: Violation = {
+      invariant: 'I1',
+      detail:
+        'replay of journal 1 by node 2 left version 131 of block 6165 in place, below version 171 committed by node 0',
+      timeNs: 950 * MS,
+    };
+    assert.equal(victimJournal(replay), 1);
+    const alone = inheritForStaleReplays([attribute(replay, s)]);
+    assert.equal(alone[0]?.label, 'other', 'no earlier violation on journal 1 to inherit from');
+    const both = inheritForStaleReplays([attribute(staleRead(900), s), attribute(replay, s)]);
+    assert.deepEqual(
+      both.map((a) => a.label),
+      ['S6', 'S6'],
+    );
   });
 
   test("a seed's label is its earliest violation's; an undated one (I4) comes last", () => {
