@@ -1,8 +1,9 @@
 // Violations per invariant over many seeds of `--faults random` for one protocol, in the
 // simulator (issue #3's acceptance table). Usage, after `npm run build`:
 //   node dist/bench/fault-table.js <protocol> <seeds> [firstSeed]
-// Prints one JSON document: seeds run, seeds violated or errored, seeds per invariant, and one
-// reproducing example (seed + fault plan + detail) per invariant.
+// Prints one JSON document: seeds run, seeds violated or errored, seeds per invariant, the seeds
+// themselves per invariant (for bench/attribute.ts --from-table), and one reproducing example
+// (seed + fault plan + detail) per invariant.
 
 import { validateRunOptions } from '../src/config/config.js';
 import { runCluster } from '../src/orchestrator/run.js';
@@ -11,21 +12,44 @@ const [protocol = 'force-withdraw', seedsText = '100', firstText = '1'] = proces
 const seeds = Number(seedsText);
 const first = Number(firstText);
 const counts: Record<string, number> = {};
+const seedsByInvariant: Record<string, number[]> = {};
+const violatedSeeds: number[] = [];
+const erroredSeeds: number[] = [];
 const examples: Record<string, { seed: number; faults: string | null; detail: string }> = {};
 let violated = 0;
 let errored = 0;
 for (let seed = first; seed < first + seeds; seed++) {
   // A small cluster so one seed takes well under a second of wall time.
-  const o = validateRunOptions({ mode: 'sim', seed, nodes: 3, processes: 2, durationMs: '2s', files: 64, protocol, faults: 'random' });
+  const o = validateRunOptions({
+    mode: 'sim',
+    seed,
+    nodes: 3,
+    processes: 2,
+    durationMs: '2s',
+    files: 64,
+    protocol,
+    faults: 'random',
+  });
   const r = await runCluster(o.config, { protocol: o.protocol, faults: o.faults });
   if (r.state === 'errored') {
     errored++;
+    erroredSeeds.push(seed);
     examples.errored ??= { seed, faults: o.faults, detail: r.error?.message ?? '' };
   }
-  if (!r.checker.ok) violated++;
+  if (!r.checker.ok) {
+    violated++;
+    violatedSeeds.push(seed);
+  }
   for (const inv of new Set(r.checker.violations.map((v) => v.invariant))) {
     counts[inv] = (counts[inv] ?? 0) + 1;
-    examples[inv] ??= { seed, faults: o.faults, detail: r.checker.violations.find((v) => v.invariant === inv)?.detail ?? '' };
+    (seedsByInvariant[inv] ??= []).push(seed);
+    examples[inv] ??= {
+      seed,
+      faults: o.faults,
+      detail: r.checker.violations.find((v) => v.invariant === inv)?.detail ?? '',
+    };
   }
 }
-process.stdout.write(`${JSON.stringify({ protocol, firstSeed: first, seeds, violated, errored, counts, examples }, null, 1)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ protocol, firstSeed: first, seeds, violated, errored, counts, examples, violatedSeeds, erroredSeeds, seedsByInvariant }, null, 1)}\n`,
+);

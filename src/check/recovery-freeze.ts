@@ -17,9 +17,16 @@
 //
 // Inside the window, an Ev.dlmReply on resource g that acquires or raises the DLM lock (new
 // state not UN, and not a downgrade from EX) marks g as "granted by the DLM during recovery". An
-// Ev.grant on g of a holder without NOEXP (flags & 0x4 = 0) is then a violation — unless a
-// NOEXP holder was granted on g since that DLM grant: like the kernel's gfs2_should_freeze, a
-// reply with at least one NOEXP waiter is not parked, and every compatible waiter rides on it.
+// Ev.grant on g of a holder without NOEXP (flags & 0x4 = 0) is then suspect — unless a NOEXP
+// holder was granted on g since that DLM grant: like the kernel's gfs2_should_freeze, a reply
+// with at least one NOEXP waiter is not parked, and every compatible waiter rides on it.
+// A suspect grant is a violation only once it is USED: the node reads a block under g
+// (Ev.readBlock, c = g) or commits a version under g (Ev.versionCommit, c = g) while it still
+// holds it — before every suspect holder on g was released and before g was demoted or
+// dropped. A grant that is never used exposes nothing: a node that is itself withdrawing may get
+// the reply to a request it sent before recover_prep, but its withdraw gates stop every read
+// (force-withdraw seed 66), and the holder is released untouched. The use may come after the
+// window closed; the grant was still made on the strength of a recovery-time DLM grant.
 //
 // Deliberately not checked:
 // - grants served from a DLM lock the node already held before the window (a cached glock):
@@ -53,6 +60,20 @@ interface Window {
   reported: Set<number>;
 }
 
+/** A suspect grant (non-NOEXP, on a DLM grant made during recovery) not yet used or given up. */
+interface SuspectGrant {
+  /** Pids holding it; the grant is given up when the last one releases. */
+  readonly pids: Set<number>;
+  readonly state: number;
+  readonly flags: number;
+  readonly timeNs: number;
+  /** The window it was granted in (its report is deduplicated there). */
+  readonly window: Window;
+  readonly why: string;
+  readonly pending: number[];
+  readonly startNs: number;
+}
+
 export class RecoveryFreezeChecker {
   private readonly ctx: CheckContext;
   private readonly windows: Window[] = [];
@@ -60,10 +81,13 @@ export class RecoveryFreezeChecker {
   private readonly mountOrd: number[] = [];
   /** Per jid: observation ordinal of its last replayEnd / found-clean. */
   private readonly recoveredOrd = new Map<number, number>();
+  /** Per node: res → the suspect grant it holds (kept across the window's close). */
+  private readonly suspects: Map<number, SuspectGrant>[] = [];
 
   constructor(ctx: CheckContext, nodes: number) {
     this.ctx = ctx;
     for (let n = 0; n < nodes; n++) this.mountOrd.push(-1);
+    for (let n = 0; n < nodes; n++) this.suspects.push(new Map());
     for (let n = 0; n < nodes; n++)
       this.windows.push({
         open: false,
@@ -101,7 +125,22 @@ export class RecoveryFreezeChecker {
         break;
       case Ev.dlmState:
         // The lock went away: whatever the DLM granted during the window no longer matters.
-        if (w?.open === true && (rec[off + F.c] as number) === LMSTATE_UN) w.raised.delete(a);
+        if ((rec[off + F.c] as number) === LMSTATE_UN) {
+          if (w?.open === true) w.raised.delete(a);
+          this.suspects[node]?.delete(a);
+        }
+        break;
+      case Ev.demote:
+        this.suspects[node]?.delete(a);
+        break;
+      case Ev.release: {
+        const s = this.suspects[node]?.get(a);
+        if (s?.pids.delete(rec[off + F.d] as number) === true && s.pids.size === 0) this.suspects[node]?.delete(a);
+        break;
+      }
+      case Ev.readBlock:
+      case Ev.versionCommit:
+        this.onUse(node, rec[off + F.c] as number, kind, a, b, rec[off + F.time] as number);
         break;
       case Ev.dlmReply: {
         // Keyed on when the reply arrived, as the kernel decides the freeze then: a grant that
@@ -112,7 +151,8 @@ export class RecoveryFreezeChecker {
         break;
       }
       case Ev.grant:
-        if (w?.open === true) this.onGrant(node, w, a, b, rec[off + F.c] as number, rec[off + F.time] as number);
+        if (w?.open === true)
+          this.onGrant(node, w, a, b, rec[off + F.c] as number, rec[off + F.d] as number, rec[off + F.time] as number);
         break;
       default:
         break;
@@ -156,7 +196,15 @@ export class RecoveryFreezeChecker {
     w.reported.clear();
   }
 
-  private onGrant(node: number, w: Window, res: number, state: number, flags: number, timeNs: number): void {
+  private onGrant(
+    node: number,
+    w: Window,
+    res: number,
+    state: number,
+    flags: number,
+    pid: number,
+    timeNs: number,
+  ): void {
     const noexpSeen = w.raised.get(res);
     if (noexpSeen === undefined || state === LMSTATE_UN) return;
     if ((flags & NOEXP) !== 0) {
@@ -164,28 +212,48 @@ export class RecoveryFreezeChecker {
       return;
     }
     if (noexpSeen || w.reported.has(res)) return;
-    w.reported.add(res);
+    const held = this.suspects[node];
+    if (held === undefined) return;
+    const prior = held.get(res);
+    if (prior !== undefined) {
+      prior.pids.add(pid);
+      return;
+    }
+    const pending = [...w.pending];
+    const why = !w.done ? 'recovery not done yet' : `jid(s) ${pending.join(', ')} not yet replayed or found clean`;
+    held.set(res, { pids: new Set([pid]), state, flags, timeNs, window: w, why, pending, startNs: w.startNs });
+  }
+
+  /** A read or commit under `res`: a suspect grant the node still holds there is a violation. */
+  private onUse(node: number, res: number, kind: number, blk: number, version: number, useNs: number): void {
+    const s = this.suspects[node]?.get(res);
+    if (s === undefined) return;
+    this.suspects[node]?.delete(res);
+    if (s.window.reported.has(res)) return;
+    s.window.reported.add(res);
     const { sink, glockName, nodeTrails } = this.ctx;
     if (!sink.wants('I3')) {
       sink.count('I3');
       return;
     }
-    const pending = [...w.pending];
-    const why = !w.done ? 'recovery not done yet' : `jid(s) ${pending.join(', ')} not yet replayed or found clean`;
-    const stateName = ['UN', 'EX', 'DF', 'SH'][state] ?? `state ${state}`;
+    const stateName = ['UN', 'EX', 'DF', 'SH'][s.state] ?? `state ${s.state}`;
+    const used = kind === Ev.readBlock ? 'read' : 'committed';
     sink.add({
       invariant: 'I3',
       detail:
-        `node ${node} granted a holder without NOEXP (flags 0x${flags.toString(16)}) ${glockName(res)} ${stateName} ` +
-        `on a DLM grant made during DLM recovery (${why}; recovery began at ${(w.startNs / 1e6).toFixed(6)}ms)`,
-      nodes: [node, ...pending],
+        `node ${node} granted a holder without NOEXP (flags 0x${s.flags.toString(16)}) ${glockName(res)} ${stateName} ` +
+        `on a DLM grant made during DLM recovery (${s.why}; recovery began at ${(s.startNs / 1e6).toFixed(6)}ms) ` +
+        `and ${used} block ${blk} under it at ${(useNs / 1e6).toFixed(6)}ms`,
+      nodes: [node, ...s.pending],
       glock: glockName(res),
-      timeNs,
+      block: blk,
+      timeNs: s.timeNs,
       trail: [
         ...nodeTrails.lines(node, glockName),
-        describeFields(timeNs, Ev.grant, node, res, state, flags, 0, glockName),
+        describeFields(s.timeNs, Ev.grant, node, res, s.state, s.flags, 0, glockName),
+        describeFields(useNs, kind, node, blk, version, res, 0, glockName),
       ],
-      pendingJids: pending,
+      pendingJids: s.pending,
     });
   }
 

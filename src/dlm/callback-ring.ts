@@ -139,6 +139,24 @@ export class CallbackRing {
     return true;
   }
 
+  /**
+   * Consumer only. Copies the oldest published record into out[0..4) like take(), but leaves
+   * it in the ring (HEAD does not move): a late delivery looks at the record before waiting,
+   * and the DLM must still count it as unread while the consumer waits.
+   */
+  peek(out: Int32Array): boolean {
+    const i32 = this.i32;
+    const pos = i32[this.base + HEAD] as number;
+    const slot = this.base + HEADER_WORDS + (pos & MASK) * SLOT_WORDS;
+    const lap = (pos - (pos & MASK)) | 0;
+    if (Atomics.load(i32, slot) !== ((lap + 1) | 0)) return false;
+    out[0] = i32[slot + 1] as number;
+    out[1] = i32[slot + 2] as number;
+    out[2] = i32[slot + 3] as number;
+    out[3] = i32[slot + 4] as number;
+    return true;
+  }
+
   /** Position of the next record the consumer will take. */
   headPosition(): number {
     return Atomics.load(this.i32, this.base + HEAD);

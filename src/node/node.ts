@@ -230,12 +230,17 @@ export class ClusterNode {
     const rec = this.rec;
     const delays = n.platform.delays;
     while (!n.stopped) {
-      while (this.ring.take(rec)) {
-        const kind = rec[0] as number;
+      while (this.ring.peek(rec)) {
         // A late delivery (fault plan) delays this record and, the ring being FIFO, all after it.
-        const delayNs = delays?.callbackDelayNs(n.node, kind) ?? 0;
+        // It waits with the record still in the ring: the DLM's "recover_prep unread" check
+        // reads the ring's head, and a prep taken but not yet handled would let the DLM answer
+        // this node's new requests at once, unfrozen, before BLOCK_LOCKS is set.
+        const delayNs = delays?.callbackDelayNs(n.node, rec[0] as number) ?? 0;
         if (delayNs > 0) yield* n.sleep(p, delayNs);
-        this.dispatch(kind, rec[1] as number, rec[2] as number, rec[3] as number);
+        // Taken only now, so the record dispatched is the one at the head (a rejoin may have
+        // discarded what was peeked).
+        if (!this.ring.take(rec)) continue;
+        this.dispatch(rec[0] as number, rec[1] as number, rec[2] as number, rec[3] as number);
       }
       prepareWait(p, n.doorbellChannel, n.platform.nowNs(), 1e9);
       yield;

@@ -137,7 +137,8 @@ describe('I4 bitmap checker', () => {
     const header =
       '01161970000000020000000000000000000000c80000000000000000000036db' +
       '00000009000000000000000000000000000000000000081b000037e400000df9' +
-      '16f7ca2f' + '00'.repeat(60);
+      '16f7ca2f' +
+      '00'.repeat(60);
     const bitmap = `ff${'55'.repeat(64)}ff03`;
     const g = geometryFromRindex([{ addr: 2074, length: 1, data0: 2075, data: 14308, bitbytes: 3577 }], 4096);
     const disk = new Uint8Array(2075 * 4096); // through the header; the checker never reads data blocks

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Oracle, type OracleFinishFacts, type OracleOptions } from '../../src/check/oracle.js';
+import { Ev } from '../../src/memory/events.js';
 import type { Violation } from '../../src/report/result.js';
 import { diskWithVersions, EX, History, NOEXP, SH, UN } from './history.js';
 
@@ -23,9 +24,12 @@ function only(vs: Violation[], invariant: string): Violation[] {
   return vs.filter((v) => v.invariant === invariant);
 }
 
-/** Node 1 survives node 0's failure: prep, slot for jid 0, then a DLM grant of resource 5. */
+/**
+ * Node 1 survives node 0's failure: prep, slot for jid 0, then a DLM grant of resource 5 and a
+ * read of block 20 under it (a grant counts for I3 only once used).
+ */
 function recoveryUpToGrant(flags: number): History {
-  return new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, flags);
+  return new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, flags).read(1, 20, 0, 5);
 }
 
 describe('I3 recovery freeze', () => {
@@ -48,12 +52,13 @@ describe('I3 recovery freeze', () => {
       .replayStart(2, 0)
       .replayEnd(2, 0)
       .dlmState(1, 5, UN, EX)
-      .grant(1, 5, EX, 0);
+      .grant(1, 5, EX, 0)
+      .read(1, 20, 0, 5);
     assert.deepEqual(only(run(h).vs, 'I3'), []);
   });
 
   test('done alone does not end the freeze while a slot jid is still dirty', () => {
-    const h = new History().prep(1).slot(1, 0).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0);
+    const h = new History().prep(1).slot(1, 0).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0).read(1, 20, 0, 5);
     const vs = only(run(h).vs, 'I3');
     assert.equal(vs.length, 1);
     assert.match(vs[0]?.detail ?? '', /jid\(s\) 0 not yet replayed/);
@@ -66,27 +71,50 @@ describe('I3 recovery freeze', () => {
       .done(1)
       .journalState(2, 0, true)
       .dlmState(1, 5, UN, EX)
-      .grant(1, 5, EX, 0);
+      .grant(1, 5, EX, 0)
+      .read(1, 20, 0, 5);
     assert.deepEqual(only(run(h).vs, 'I3'), []);
   });
 
   test('a slot for a jid another node already recovered after its owner mounted does not hold the freeze', () => {
     // Node 2 replays journal 0 before node 1 even hears of the failure (the control LVB tells it).
     const h = new History().mount(0, true).prep(2).slot(2, 0).replayStart(2, 0).replayEnd(2, 0).done(2);
-    h.prep(1).slot(1, 0).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0);
+    h.prep(1).slot(1, 0).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0).read(1, 20, 0, 5);
     assert.deepEqual(only(run(h).vs, 'I3'), []);
     const stale = new History().replayStart(2, 0).replayEnd(2, 0).mount(0, true).prep(1).slot(1, 0).done(1);
-    stale.dlmState(1, 5, UN, EX).grant(1, 5, EX, 0);
+    stale.dlmState(1, 5, UN, EX).grant(1, 5, EX, 0).read(1, 20, 0, 5);
     assert.equal(only(run(stale).vs, 'I3').length, 1, 'a replay before the owner mounted again is not this failure');
   });
 
   test('a grant from a DLM lock held since before recovery (a cached glock) does not violate I3', () => {
-    const h = new History().dlmState(1, 5, UN, SH).prep(1).slot(1, 0).grant(1, 5, SH, 0);
+    const h = new History().dlmState(1, 5, UN, SH).prep(1).slot(1, 0).grant(1, 5, SH, 0).read(1, 20, 0, 5);
     assert.deepEqual(only(run(h).vs, 'I3'), []);
   });
 
+  test('a grant made during recovery and released without a read or commit is no violation', () => {
+    // Force-withdraw seed 66: a withdrawing node's own request is answered after recover_prep,
+    // its gates stop every read, and the holder goes away unused.
+    const released = new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0, 7);
+    released.ev(1, Ev.release, 5, EX, 0, 7).read(1, 20, 0, 5);
+    assert.deepEqual(only(run(released).vs, 'I3'), [], 'a read after the release is no use of the grant');
+    const demoted = new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0);
+    demoted.ev(1, Ev.demote, 5, UN).dlmState(1, 5, EX, UN).versionCommit(1, 20, 3, 5);
+    assert.deepEqual(only(run(demoted).vs, 'I3'), []);
+  });
+
+  test('a used suspect grant is reported once, naming the block; a read under another glock is no use', () => {
+    const other = new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0).read(1, 20, 0, 6);
+    assert.deepEqual(only(run(other).vs, 'I3'), []);
+    const h = new History().prep(1).slot(1, 0).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0, 7).grant(1, 5, EX, 0, 8);
+    h.ev(1, Ev.release, 5, EX, 0, 7).versionCommit(1, 21, 4, 5).read(1, 22, 0, 5);
+    const vs = only(run(h).vs, 'I3');
+    assert.equal(vs.length, 1, 'pid 8 still holds it when block 21 is committed');
+    assert.equal(vs[0]?.block, 21);
+    assert.match(vs[0]?.detail ?? '', /committed block 21/);
+  });
+
   test('a recovery without failed slots ends at done', () => {
-    const h = new History().prep(1).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0);
+    const h = new History().prep(1).done(1).dlmState(1, 5, UN, EX).grant(1, 5, EX, 0).read(1, 20, 0, 5);
     assert.deepEqual(only(run(h).vs, 'I3'), []);
   });
 });

@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Ev } from '../../src/memory/events.js';
 import { Oracle } from '../../src/check/oracle.js';
+import { Ev } from '../../src/memory/events.js';
 import { diskWithVersions, EX, History, UN } from './history.js';
 
 function i3(h: History): number {
@@ -21,11 +21,18 @@ test('a DLM reply that arrived before recover_prep, processed after it, is no I3
     .prep(1)
     .slot(1, 0)
     .ev(1, Ev.dlmState, 5, UN, EX)
-    .grant(1, 5, EX, 0);
+    .grant(1, 5, EX, 0)
+    .read(1, 20, 0, 5);
   assert.equal(i3(h), 0);
 });
 
 test('the same grant whose reply arrived after recover_prep violates I3', () => {
-  const h = new History().prep(1).slot(1, 0).ev(1, Ev.dlmReply, 5, UN, EX).ev(1, Ev.dlmState, 5, UN, EX).grant(1, 5, EX, 0);
+  const h = new History()
+    .prep(1)
+    .slot(1, 0)
+    .ev(1, Ev.dlmReply, 5, UN, EX)
+    .ev(1, Ev.dlmState, 5, UN, EX)
+    .grant(1, 5, EX, 0)
+    .read(1, 20, 0, 5);
   assert.equal(i3(h), 1);
 });

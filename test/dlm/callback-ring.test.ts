@@ -58,3 +58,19 @@ test('take on an empty ring returns false and leaves the output untouched', () =
   assert.equal(r.take(out), false);
   assert.deepEqual([...out], [5, 5, 5, 5]);
 });
+
+test('peek shows the oldest record without taking it: the head stays until take', () => {
+  const r = ring();
+  const out = new Int32Array(4);
+  assert.equal(r.peek(out), false, 'nothing to peek in an empty ring');
+  r.post(5, 1, 2, 3);
+  r.post(6, 4, 5, 6);
+  const head = r.headPosition();
+  assert.equal(r.peek(out), true);
+  assert.deepEqual([...out], [5, 1, 2, 3]);
+  assert.equal(r.headPosition(), head, 'a peeked record still counts as unread');
+  assert.equal(r.pending(), 2);
+  assert.equal(r.take(out), true);
+  assert.deepEqual([...out], [5, 1, 2, 3], 'take returns the record that was peeked');
+  assert.equal(r.headPosition(), head + 1);
+});
