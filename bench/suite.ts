@@ -100,7 +100,14 @@ export function ratioRow(
   const value = median(valueSamples);
   const baseline = median(baselineSamples);
   const ratio = r(value, baseline);
-  return { ...base, value, baseline, ratio, met: met(ratio), spread: { min: Math.min(...per), max: Math.max(...per), samples: pairs } };
+  return {
+    ...base,
+    value,
+    baseline,
+    ratio,
+    met: met(ratio),
+    spread: { min: Math.min(...per), max: Math.max(...per), samples: pairs },
+  };
 }
 
 export function median(xs: readonly number[]): number {

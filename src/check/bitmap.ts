@@ -28,11 +28,11 @@ import {
   BlockState,
   bitmapBlockOfByte,
   bitmapOffsetOfByte,
+  emptyRgrpHeader,
   isRgrpBitmapHeader,
   isRgrpHeader,
   readRgrpHeader,
   rgrpHeaderCrc,
-  emptyRgrpHeader,
 } from '../disk/rgrp-format.js';
 import { type RgrpGeometry, rgrpIndexOfData } from '../rgrp/geometry.js';
 
@@ -80,7 +80,10 @@ export function checkBitmaps(
     const length = geo.length[r] as number;
     const data = geo.data[r] as number;
     if ((addr + length) * bs > disk.length) {
-      if (!add(addr, r, `header/bitmap blocks ${addr}..${addr + length - 1} lie beyond the disk (${disk.length} bytes)`)) return out;
+      if (
+        !add(addr, r, `header/bitmap blocks ${addr}..${addr + length - 1} lie beyond the disk (${disk.length} bytes)`)
+      )
+        return out;
       continue;
     }
     const off = addr * bs;
@@ -102,7 +105,8 @@ export function checkBitmaps(
     for (let i = 1; i < length; i++) {
       if (!isRgrpBitmapHeader(disk, (addr + i) * bs)) {
         metaOk = false;
-        if (!add(addr + i, r, `bitmap block ${i} of rgrp has a bad magic, type or format (expected RB 3 / 300)`)) return out;
+        if (!add(addr + i, r, `bitmap block ${i} of rgrp has a bad magic, type or format (expected RB 3 / 300)`))
+          return out;
       }
     }
     if (!metaOk) continue;

@@ -1,7 +1,7 @@
 // "Every journal is clean after a clean unmount" (reference §5.5): reads each journal's head
 // from the disk image. A passive observer: it decides from the bytes only.
 
-import { journalFirstBlock, type FsLayout } from '../disk/fs-layout.js';
+import { type FsLayout, journalFirstBlock } from '../disk/fs-layout.js';
 import { findHead } from '../journal/head.js';
 import { newJournalHead } from '../journal/types.js';
 import type { BlockIo } from '../platform/platform.js';

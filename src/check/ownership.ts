@@ -2,7 +2,14 @@
 // data blocks, as the I4 checker's ownership list. A passive reader: it trusts nothing it
 // reads (a pointer outside the disk or a non-dinode block is reported, not followed).
 
-import { DINODE_NDATA_OFFSET, DINODE_PTR_OFFSET, DIR_ENTRIES_PER_BLOCK, dirEntryOffset, FILE_DATA_BLOCKS_MAX, type FsLayout } from '../disk/fs-layout.js';
+import {
+  DINODE_NDATA_OFFSET,
+  DINODE_PTR_OFFSET,
+  DIR_ENTRIES_PER_BLOCK,
+  dirEntryOffset,
+  FILE_DATA_BLOCKS_MAX,
+  type FsLayout,
+} from '../disk/fs-layout.js';
 import { MetaType, metaMagicOk, metaType, readBe32, readBe64 } from '../disk/meta.js';
 import type { OwnedObject } from './bitmap.js';
 

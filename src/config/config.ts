@@ -7,11 +7,11 @@
 // estimate (disk blocks × block size) so an absurd config is refused before anything is built.
 
 import { randomBytes } from 'node:crypto';
-import { parseDuration } from './duration.js';
 import { formatFaultPlan, resolveFaultPlan } from '../faults/index.js';
+import { inCoreLogBlocks, opReserveBlocksFor } from './capacity.js';
+import { parseDuration } from './duration.js';
 import { describeReceived, UsageError } from './errors.js';
 import { limits } from './limits.js';
-import { inCoreLogBlocks, opReserveBlocksFor } from './capacity.js';
 import { type Config, type Mode, Modes, type Workload, Workloads } from './types.js';
 
 /** Protocol generations and ablations (`--protocol`); see reference §4. */

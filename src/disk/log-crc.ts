@@ -2,7 +2,7 @@
 // __get_log_header; reference §5.2), byte-exact with gfs2-utils 3.5 (test/disk/crc.test.ts).
 
 import { Buffer } from 'node:buffer';
-import { crc32Raw, crc32cGfs2 } from './crc.js';
+import { crc32cGfs2, crc32Raw } from './crc.js';
 
 /** Bytes of a v2 log header (LH_BYTES in log-format.ts). */
 const LH_BYTES = 120;
@@ -56,7 +56,8 @@ const zeroOpBlockSizes: number[] = [];
 const zeroOpColumns: Uint32Array[] = [];
 
 function zeroOp(blockSize: number): Uint32Array {
-  for (let i = 0; i < zeroOpBlockSizes.length; i++) if (zeroOpBlockSizes[i] === blockSize) return zeroOpColumns[i] as Uint32Array;
+  for (let i = 0; i < zeroOpBlockSizes.length; i++)
+    if (zeroOpBlockSizes[i] === blockSize) return zeroOpColumns[i] as Uint32Array;
   const zerosCount = blockSize - LH_BYTES;
   const cols = new Uint32Array(32);
   for (let bit = 0; bit < 32; bit++) {

@@ -13,7 +13,17 @@
 // garbage, they return a status so a corrupt journal is a reported condition, not a crash.
 
 import { logHeaderCrc, logHeaderCrcZeroTail, logHeaderHash } from './log-crc.js';
-import { MetaType, metaMagicOk, metaJid, metaType, readBe32, readBe64, writeBe32, writeBe64, writeMetaHeader } from './meta.js';
+import {
+  MetaType,
+  metaJid,
+  metaMagicOk,
+  metaType,
+  readBe32,
+  readBe64,
+  writeBe32,
+  writeBe64,
+  writeMetaHeader,
+} from './meta.js';
 
 export { logHeaderCrc, logHeaderHash } from './log-crc.js';
 
@@ -213,7 +223,13 @@ export function encodeLogHeader(b: Uint8Array, off: number, blockSize: number, h
  * type LH, lh_hash, lh_crc when non-zero, and lh_blkno = expectBlkno unless expectBlkno < 0.
  * Fills out only when the result is LhStatus.ok. Never throws.
  */
-export function decodeLogHeader(b: Uint8Array, off: number, blockSize: number, expectBlkno: number, out: LogHeader): number {
+export function decodeLogHeader(
+  b: Uint8Array,
+  off: number,
+  blockSize: number,
+  expectBlkno: number,
+  out: LogHeader,
+): number {
   if (off < 0 || blockSize < LH_BYTES || off + blockSize > b.length) return LhStatus.short;
   if (!metaMagicOk(b, off)) return LhStatus.badMagic;
   if (metaType(b, off) !== MetaType.lh) return LhStatus.badType;

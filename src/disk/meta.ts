@@ -6,7 +6,21 @@
 export const GFS2_MAGIC = 0x01161970;
 
 /** Metadata types (mh_type) and their formats (mh_format = type × 100). */
-export const MetaType = { sb: 1, rg: 2, rb: 3, di: 4, in: 5, lf: 6, jd: 7, lh: 8, ld: 9, ea: 10, ed: 11, lb: 12, qc: 14 } as const;
+export const MetaType = {
+  sb: 1,
+  rg: 2,
+  rb: 3,
+  di: 4,
+  in: 5,
+  lf: 6,
+  jd: 7,
+  lh: 8,
+  ld: 9,
+  ea: 10,
+  ed: 11,
+  lb: 12,
+  qc: 14,
+} as const;
 
 export const META_HEADER_BYTES = 24;
 
@@ -27,7 +41,13 @@ export function metaFormatOf(type: number): number {
 }
 
 function be32(b: Uint8Array, off: number): number {
-  return (((b[off] as number) << 24) | ((b[off + 1] as number) << 16) | ((b[off + 2] as number) << 8) | (b[off + 3] as number)) >>> 0;
+  return (
+    (((b[off] as number) << 24) |
+      ((b[off + 1] as number) << 16) |
+      ((b[off + 2] as number) << 8) |
+      (b[off + 3] as number)) >>>
+    0
+  );
 }
 
 function put32(b: Uint8Array, off: number, v: number): void {

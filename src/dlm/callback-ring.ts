@@ -108,9 +108,7 @@ export class CallbackRing {
       }
       // dif > 0: another producer claimed pos after we read TAIL; reload and retry.
     }
-    throw new Error(
-      `callback ring of node ${this.node} is full (${CAPACITY} records): the node stopped draining it`,
-    );
+    throw new Error(`callback ring of node ${this.node} is full (${CAPACITY} records): the node stopped draining it`);
   }
 
   /**

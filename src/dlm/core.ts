@@ -3,7 +3,7 @@
 // basts are in grant.ts, membership in membership.ts, the public calls in dlm.ts.
 
 import { limits } from '../config/limits.js';
-import { DlmFlag, DlmMode, } from './api.js';
+import { DlmFlag, DlmMode } from './api.js';
 import { CallbackRing, callbackRingWords } from './callback-ring.js';
 import {
   COUNTS_MASK,
@@ -130,7 +130,9 @@ export class DlmCore {
         Atomics.wait(i32, si, s, LOCK_PARK_MS);
       }
     }
-    throw new Error(`DLM resource ${(rb - this.layout.resources) / this.stride} stayed locked for ${LOCK_PARKS_MAX} parks`);
+    throw new Error(
+      `DLM resource ${(rb - this.layout.resources) / this.stride} stayed locked for ${LOCK_PARKS_MAX} parks`,
+    );
   }
 
   /**

@@ -1,6 +1,4 @@
-
 import { DlmFlag, DlmMode, DlmStatus } from './api.js';
-import { DlmMembership } from './membership.js';
 import {
   G_MODE_MASK,
   G_NONE,
@@ -19,6 +17,7 @@ import {
   StatField,
   UNIT_OF_G,
 } from './layout.js';
+import { DlmMembership } from './membership.js';
 
 const G_EX = DlmMode.ex + 1;
 
@@ -163,7 +162,10 @@ export class Dlm extends DlmMembership {
       const v =
         src instanceof Int32Array
           ? (src[w] as number)
-          : ((src[w * 4] as number) | ((src[w * 4 + 1] as number) << 8) | ((src[w * 4 + 2] as number) << 16) | ((src[w * 4 + 3] as number) << 24));
+          : (src[w * 4] as number) |
+            ((src[w * 4 + 1] as number) << 8) |
+            ((src[w * 4 + 2] as number) << 16) |
+            ((src[w * 4 + 3] as number) << 24);
       Atomics.store(this.i32, rb + R_LVB_SHADOW + w, v);
     }
     Atomics.store(this.i32, rb + R_LVB_DIRTY, 1);
@@ -184,7 +186,8 @@ export class Dlm extends DlmMembership {
     }
     // Usually NL already: a load is a plain read, the store a locked exchange. Nobody else writes
     // the slot now (a LOCK holder settles our PENDING first), so skipping it changes nothing.
-    if (gNext !== G_NONE && Atomics.load(i32, gi + 3 * this.nodes) !== DlmMode.nl) Atomics.store(i32, gi + 3 * this.nodes, DlmMode.nl);
+    if (gNext !== G_NONE && Atomics.load(i32, gi + 3 * this.nodes) !== DlmMode.nl)
+      Atomics.store(i32, gi + 3 * this.nodes, DlmMode.nl);
     Atomics.store(i32, gi, gNext);
     return true;
   }
@@ -242,5 +245,4 @@ export class Dlm extends DlmMembership {
   private queueLength(rb: number): number {
     return this.i32[rb + R_QUEUE_LEN] as number;
   }
-
 }

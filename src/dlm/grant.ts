@@ -11,11 +11,20 @@
 // - basts carry the requested mode and are deduplicated by the holder's highest bast since
 //   its grant (lkb_highbast), which every grant resets to NL.
 
-
 import { CbKind, DlmFlag, DlmMode, DlmStatus } from './api.js';
 import type { CallbackRing } from './callback-ring.js';
 import { DlmCore } from './core.js';
-import { dlmModesCompatible, G_MODE_MASK, G_NONE, INCOMPAT_COUNTS, R_NODE, R_QUEUE_LEN, RQ_FLAGS_SHIFT, StatField, UNIT_OF_G } from './layout.js';
+import {
+  dlmModesCompatible,
+  G_MODE_MASK,
+  G_NONE,
+  INCOMPAT_COUNTS,
+  R_NODE,
+  R_QUEUE_LEN,
+  RQ_FLAGS_SHIFT,
+  StatField,
+  UNIT_OF_G,
+} from './layout.js';
 
 export class DlmGrant extends DlmCore {
   /** grant_pending_locks: grant waiters in order, then bast holders that block what still waits. */
@@ -65,8 +74,7 @@ export class DlmGrant extends DlmCore {
       const gr = g - 1;
       const hbi = rq0 + 2 * this.nodes + n;
       const hb = Atomics.load(i32, hbi);
-      const needed =
-        gr === DlmMode.pr && cw ? hb < DlmMode.ex : hb < high && !dlmModesCompatible(gr, high);
+      const needed = gr === DlmMode.pr && cw ? hb < DlmMode.ex : hb < high && !dlmModesCompatible(gr, high);
       if (!needed) continue;
       this.postBast(n, res, cw && high === DlmMode.pr && gr === DlmMode.pr ? DlmMode.cw : high, caller);
       Atomics.store(i32, hbi, high);

@@ -76,7 +76,6 @@ export class DlmMembership extends DlmGrant {
     return -1;
   }
 
-
   /**
    * Add `node` to the lockspace: existing members get recoverPrep, then every member (the new
    * one too) gets recoverDone. Call from the node's own thread (it consumes its ring here).
@@ -123,17 +122,16 @@ export class DlmMembership extends DlmGrant {
   }
 
   protected checkNode(node: number): void {
-    if ((node >>> 0) >= this.nodes || (node | 0) !== node) {
+    if (node >>> 0 >= this.nodes || (node | 0) !== node) {
       throw new RangeError(`DLM: expected a node in 0..${this.nodes - 1}, received ${node}`);
     }
   }
 
   protected checkRes(res: number): void {
-    if ((res >>> 0) >= this.resourcesMax || (res | 0) !== res) {
+    if (res >>> 0 >= this.resourcesMax || (res | 0) !== res) {
       throw new RangeError(`DLM: expected a resource index in 0..${this.resourcesMax - 1}, received ${res}`);
     }
   }
-
 
   /**
    * Drop records left in a (re)joining node's ring from its previous membership (asts, basts,
@@ -203,7 +201,8 @@ export class DlmMembership extends DlmGrant {
       const rb = this.layout.resources + res * this.stride;
       // Unlocked pre-check: a slot that is empty now can only be filled by the departed
       // node's own call in flight, and that call re-checks membership and undoes itself.
-      if (Atomics.load(i32, rb + R_NODE + node) === 0 && Atomics.load(i32, rb + R_NODE + this.nodes + node) === 0) continue;
+      if (Atomics.load(i32, rb + R_NODE + node) === 0 && Atomics.load(i32, rb + R_NODE + this.nodes + node) === 0)
+        continue;
       this.lockResource(rb, node);
       try {
         this.purgeLocked(res, rb, node);

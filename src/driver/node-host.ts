@@ -3,14 +3,14 @@
 // way in both modes.
 
 import type { Config } from '../config/types.js';
+import { FaultInjector, faultsOfNode, parseFaultPlan } from '../faults/index.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
 import { NODE_STAT_FIELDS } from '../memory/node-stats.js';
 import { ClusterNode } from '../node/node.js';
 import type { BlockIo } from '../platform/platform.js';
-import { makePlatform, versionCounter } from './platforms.js';
 import { protocolFor } from '../protocols/index.js';
 import { scenarioByName } from '../scenarios/index.js';
-import { FaultInjector, faultsOfNode, parseFaultPlan } from '../faults/index.js';
+import { makePlatform, versionCounter } from './platforms.js';
 
 export interface HostOptions {
   readonly node: number;

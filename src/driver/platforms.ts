@@ -2,9 +2,9 @@
 // waking — the sim driver polls doorbells) and threads (real monotonic clock, Atomics.notify).
 // Both stamp events into the node's shared event ring and keep the committed-version table.
 
-import { Ev } from '../memory/events.js';
-import type { EventRing } from '../memory/event-ring.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
+import type { EventRing } from '../memory/event-ring.js';
+import { Ev } from '../memory/events.js';
 import { Ctl } from '../memory/slots.js';
 import type { BlockIo, DelayHooks, EventSink, Platform } from '../platform/platform.js';
 import { Prng } from '../platform/prng.js';

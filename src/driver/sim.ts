@@ -92,12 +92,23 @@ export class SimDriver {
           next = Math.min(next, n.runner.nextWakeNs());
           if (!n.finished()) next = Math.min(next, n.crashDueAtNs());
         }
-        if (nodes.every((n) => n.finished())) return { state: 'completed', steps: this.steps, clockNs: this.clock.nowNs };
+        if (nodes.every((n) => n.finished()))
+          return { state: 'completed', steps: this.steps, clockNs: this.clock.nowNs };
         if (next === Number.POSITIVE_INFINITY) {
-          return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: 'every process is blocked with no timer pending' };
+          return {
+            state: 'stalled',
+            steps: this.steps,
+            clockNs: this.clock.nowNs,
+            reason: 'every process is blocked with no timer pending',
+          };
         }
         if (next > this.opts.horizonNs + limits.waitMaxNs) {
-          return { state: 'stalled', steps: this.steps, clockNs: this.clock.nowNs, reason: `no process runnable before ${next} ns` };
+          return {
+            state: 'stalled',
+            steps: this.steps,
+            clockNs: this.clock.nowNs,
+            reason: `no process runnable before ${next} ns`,
+          };
         }
         this.clock.nowNs = Math.max(this.clock.nowNs, next);
         continue;
@@ -116,7 +127,14 @@ export class SimDriver {
             // Only resume() marks a process errored, and the run ends at the first one, so
             // the process just resumed is the only one that can be (no scan of every process).
             if (p.state === ProcState.errored) {
-              return { state: 'errored', steps: this.steps, clockNs: this.clock.nowNs, node: i, process: p.name, error: p.error };
+              return {
+                state: 'errored',
+                steps: this.steps,
+                clockNs: this.clock.nowNs,
+                node: i,
+                process: p.name,
+                error: p.error,
+              };
             }
           }
           break;

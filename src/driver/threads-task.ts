@@ -7,9 +7,9 @@ import { attachClusterMemory } from '../memory/cluster-memory.js';
 import type { EventRing } from '../memory/event-ring.js';
 import { CtlNode, ctlNodeIndex, NodePhase } from '../memory/slots.js';
 import type { NodeTask, NodeTaskResult } from './messages.js';
+import { clockSince } from './mono-clock.js';
 import { hostNode } from './node-host.js';
 import { runNodeLoop } from './threads-loop.js';
-import { clockSince } from './mono-clock.js';
 
 const packr = new Packr({ useRecords: false, int64AsType: 'number' });
 
@@ -23,7 +23,8 @@ function waitForConsumer(ring: EventRing): void {
   const deadline = performance.now() + EVENT_RING_WAIT_MS;
   while (ring.pending() >= ring.entries) {
     const seen = Atomics.load(ring.hdr, 1);
-    if (performance.now() > deadline) throw new RangeError(`event ring full for ${EVENT_RING_WAIT_MS} ms: the orchestrator stopped draining`);
+    if (performance.now() > deadline)
+      throw new RangeError(`event ring full for ${EVENT_RING_WAIT_MS} ms: the orchestrator stopped draining`);
     Atomics.wait(ring.hdr, 1, seen, 100);
   }
 }
@@ -61,7 +62,13 @@ export function runNodeTask(task: NodeTask): Uint8Array {
     if (out.state === 'errored') {
       Atomics.store(mem.ctl, phaseIndex, NodePhase.errored);
       const e = out.error instanceof Error ? out.error : new Error(String(out.error));
-      result = { state: 'errored', node: task.node, process: out.process, error: { name: e.name, message: e.message, stack: e.stack ?? null }, messages };
+      result = {
+        state: 'errored',
+        node: task.node,
+        process: out.process,
+        error: { name: e.name, message: e.message, stack: e.stack ?? null },
+        messages,
+      };
     } else if (out.state === 'crashed') {
       // The worker really stops here; the orchestrator has a survivor run DLM failure recovery.
       node.core.log('node crashed (fault)');
@@ -73,7 +80,13 @@ export function runNodeTask(task: NodeTask): Uint8Array {
   } catch (err) {
     Atomics.store(mem.ctl, phaseIndex, NodePhase.errored);
     const e = err instanceof Error ? err : new Error(String(err));
-    result = { state: 'errored', node: task.node, process: 'node loop', error: { name: e.name, message: e.message, stack: e.stack ?? null }, messages: node.core.messages };
+    result = {
+      state: 'errored',
+      node: task.node,
+      process: 'node loop',
+      error: { name: e.name, message: e.message, stack: e.stack ?? null },
+      messages: node.core.messages,
+    };
   }
   return packr.pack(result);
 }

@@ -2,8 +2,8 @@
 // intrusive doubly linked list, like the kernel's gl_holders: granted holders form a prefix,
 // waiters follow (FIFO, PRIORITY ones inserted before the first waiter).
 
-import { LmState } from '../dlm/api.js';
 import { limits } from '../config/limits.js';
+import { LmState } from '../dlm/api.js';
 import { Channel } from '../node/proc.js';
 import { glockFlagsString, HolderIFlag } from './flags.js';
 import type { Holder } from './holder.js';
@@ -110,7 +110,9 @@ export function glockDump(gl: Glock, nowNs: number): string {
   ];
   for (let h = gl.first; h !== null; h = h.next) {
     const hw = (h.iflags & HolderIFlag.holder ? 'H' : '') + (h.iflags & HolderIFlag.wait ? 'W' : '');
-    lines.push(` H: s:${lmStateName(h.state)} f:${hw}/0x${h.flags.toString(16)} e:${h.error} p:${h.pid} [${h.proc?.name ?? '?'}]`);
+    lines.push(
+      ` H: s:${lmStateName(h.state)} f:${hw}/0x${h.flags.toString(16)} e:${h.error} p:${h.pid} [${h.proc?.name ?? '?'}]`,
+    );
   }
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@
 // need go_sync and DLM replies are processed there, like the kernel's glock workqueue.
 
 import { limits } from '../config/limits.js';
-import { LmState, DlmStatus } from '../dlm/api.js';
+import { DlmStatus, LmState } from '../dlm/api.js';
 import { Ev } from '../memory/events.js';
 import { type Proc, prepareWait } from '../node/proc.js';
 import type { Platform } from '../platform/platform.js';
@@ -89,7 +89,9 @@ export class GlockManager {
       throw new RangeError(`node ${this.node}: more than ${limits.glocksPerNodeMax} glocks in core`);
     }
     if ((res + 1) * glockStatsSlots > this.stats.length) {
-      throw new RangeError(`glock stats view holds ${this.stats.length / glockStatsSlots} records; resource ${res} is outside`);
+      throw new RangeError(
+        `glock stats view holds ${this.stats.length / glockStatsSlots} records; resource ${res} is outside`,
+      );
     }
     const ops = this.opsByType[type] ?? this.noopOps[type & 15] ?? noopGlockOps(type);
     const gl = new Glock(res, type, number, ops, this.holdTimes.dftJiffies, this.platform.nowNs());
@@ -186,7 +188,10 @@ export class GlockManager {
       this.queueWork(gl, 0); // the queue changed: let run_queue look again
     }
     h.error = Errno.etimedout;
-    this.platform.log(this.node, `gfs2: pid ${h.pid} gave up on glock after ${Math.round(waitedNs / 1e6)} ms\n${glockDump(gl, this.platform.nowNs())}`);
+    this.platform.log(
+      this.node,
+      `gfs2: pid ${h.pid} gave up on glock after ${Math.round(waitedNs / 1e6)} ms\n${glockDump(gl, this.platform.nowNs())}`,
+    );
     return Errno.etimedout;
   }
 
@@ -268,7 +273,10 @@ export class GlockManager {
     }
     if (gl.first === null && (gl.flags & (GlockFlag.pendingDemote | GlockFlag.demote)) === 0) return; // fast path
     let delayNs = 0;
-    if ((gl.flags & (GlockFlag.pendingDemote | GlockFlag.demote)) === GlockFlag.pendingDemote && gl.type === HOLD_TIME_TYPE) {
+    if (
+      (gl.flags & (GlockFlag.pendingDemote | GlockFlag.demote)) === GlockFlag.pendingDemote &&
+      gl.type === HOLD_TIME_TYPE
+    ) {
       delayNs = this.holdNsOf(gl);
     }
     this.queueWork(gl, delayNs);
@@ -369,7 +377,8 @@ export class GlockManager {
     const out: string[] = [];
     const now = this.platform.nowNs();
     for (const gl of this.table.values()) {
-      if (gl.first !== null || firstHolder(gl) !== null || (gl.flags & GlockFlag.lock) !== 0) out.push(glockDump(gl, now));
+      if (gl.first !== null || firstHolder(gl) !== null || (gl.flags & GlockFlag.lock) !== 0)
+        out.push(glockDump(gl, now));
     }
     return out.join('\n');
   }

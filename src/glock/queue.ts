@@ -3,6 +3,7 @@
 // handed to the glock work process by doXmote.
 
 import { limits } from '../config/limits.js';
+import { LmState } from '../dlm/api.js';
 import { Ev } from '../memory/events.js';
 import { GlockFlag, HOLDER_TRY_ANY, HolderFlag, HolderIFlag } from './flags.js';
 import { firstHolder, firstWaiter, type Glock, insertHolderBefore, removeHolder } from './glock.js';
@@ -12,7 +13,6 @@ import type { GlockManager } from './manager.js';
 import { mayGrant } from './may-grant.js';
 import { bumpCounter, bumpStat, GlockCounter, GlockStat, glockStatsSlots } from './stats.js';
 import { doXmote } from './xmote.js';
-import { LmState } from '../dlm/api.js';
 
 /** Fail a holder that is not (or no longer) on the queue and wake its owner (gfs2_holder_wake). */
 function failHolder(h: Holder, error: number): void {

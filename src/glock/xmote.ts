@@ -225,7 +225,10 @@ export function finishXmote(m: GlockManager, gl: Glock): void {
         doXmote(m, gl, gh, LmState.un);
         return;
       default:
-        m.platform.log(m.node, `gfs2: wanted ${lmStateName(gl.target)} got ${lmStateName(state)}\n${glockDump(gl, m.platform.nowNs())}`);
+        m.platform.log(
+          m.node,
+          `gfs2: wanted ${lmStateName(gl.target)} got ${lmStateName(state)}\n${glockDump(gl, m.platform.nowNs())}`,
+        );
         doError(gl, Errno.eio);
         gl.flags &= ~(GlockFlag.lock | GlockFlag.demoteInProgress);
         return;

@@ -55,7 +55,8 @@ export class Ail {
 
   /** Open a flush starting at position `start`; returns its ring slot. */
   beginFlush(start: number): number {
-    if (this.flushCount >= this.journalBlocks) throw new Error('AIL flush ring overflow: more flushes than journal blocks');
+    if (this.flushCount >= this.journalBlocks)
+      throw new Error('AIL flush ring overflow: more flushes than journal blocks');
     const slot = (this.flushFirst + this.flushCount) % this.journalBlocks;
     this.flushStart[slot] = start;
     this.flushPending[slot] = 0;
@@ -69,7 +70,8 @@ export class Ail {
     if (st === PosState.none) return;
     // The space rule keeps the log from overwriting [committed tail, head), and dirty copies
     // lie inside it; overwriting one would lose a committed block, so it is a bug, not a fault.
-    if (st === PosState.dirty) throw new Error(`AIL: journal position ${pos} overwritten while its copy awaits write-back`);
+    if (st === PosState.dirty)
+      throw new Error(`AIL: journal position ${pos} overwritten while its copy awaits write-back`);
     const blk = this.posBlk[pos] as number;
     if (this.latest.get(blk) === pos) this.latest.delete(blk);
     this.posState[pos] = PosState.none;

@@ -8,7 +8,14 @@
 // treated as invalid (the kernel's scan does not check it, gfs2-utils' bisection requires it).
 // This engine always writes lh_blkno = position, so the two only differ on misplaced blocks.
 
-import { decodeLogHeader, LhStatus, LogFlag, type LogHeader, looksLikeLogHeader, newLogHeader } from '../disk/log-format.js';
+import {
+  decodeLogHeader,
+  LhStatus,
+  LogFlag,
+  type LogHeader,
+  looksLikeLogHeader,
+  newLogHeader,
+} from '../disk/log-format.js';
 import { type BlockIo, IoStatus } from '../platform/platform.js';
 import { type JournalHead, type JournalLoc, JournalStatus } from './types.js';
 

@@ -72,7 +72,13 @@ export class LogManager {
   writeInPlaceBlocksCount = 0;
   revokesCount = 0;
 
-  constructor(io: BlockIo, node: number, loc: JournalLoc, events: EventSink | null = null, clock: { nowNs(): number } | null = null) {
+  constructor(
+    io: BlockIo,
+    node: number,
+    loc: JournalLoc,
+    events: EventSink | null = null,
+    clock: { nowNs(): number } | null = null,
+  ) {
     assertJournalLoc(loc);
     this.io = io;
     this.node = node;
@@ -126,7 +132,8 @@ export class LogManager {
     const bs = this.bs;
     const blocksCount = batch === null ? 0 : batch.count;
     let revokesMax = revokes.length;
-    for (let i = 0; i < this.revokeQueued; i++) if (this.revokeValid(this.revokeQueue[i] as number, this.head)) revokesMax++;
+    for (let i = 0; i < this.revokeQueued; i++)
+      if (this.revokeValid(this.revokeQueue[i] as number, this.head)) revokesMax++;
     // An upper bound: a queued revoke of a block this flush logs again is cancelled below.
     const need = metadataBlocksFor(blocksCount, bs) + revokeBlocksFor(revokesMax, bs) + 1;
     if (need > n - 2) return JournalStatus.tooBig;
@@ -192,7 +199,8 @@ export class LogManager {
       const blk = this.revokeQueue[i] as number;
       const pos = this.ail.latestPos(blk);
       // Skip if logged again since revoke() (state back to dirty): the new copy must replay.
-      if (pos < 0 || this.ail.posState[pos] !== PosState.revokeQueued || !inRing(pos, this.tail, head, this.n)) continue;
+      if (pos < 0 || this.ail.posState[pos] !== PosState.revokeQueued || !inRing(pos, this.tail, head, this.n))
+        continue;
       this.ail.drop(blk);
       this.revokeOut[count++] = blk;
     }

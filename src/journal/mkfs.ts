@@ -16,7 +16,8 @@ import { assertJournalLoc, type JournalLoc, JournalStatus } from './types.js';
 export function mkfsJournal(io: BlockIo, node: number, loc: JournalLoc, s0: number, scratch?: Uint8Array): number {
   assertJournalLoc(loc);
   const n = loc.journalBlocks;
-  if (!Number.isInteger(s0) || s0 < 0 || s0 >= n) throw new RangeError(`s0: expected an integer in [0, ${n}), received ${s0}`);
+  if (!Number.isInteger(s0) || s0 < 0 || s0 >= n)
+    throw new RangeError(`s0: expected an integer in [0, ${n}), received ${s0}`);
   const bs = loc.blockSize;
   const buf = scratch ?? new Uint8Array(bs);
   const h = newLogHeader();

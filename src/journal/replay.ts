@@ -18,8 +18,8 @@ import {
   LdStatus,
   LdType,
   LhStatus,
-  LogFlag,
   type LogDescriptor,
+  LogFlag,
   type LogHeader,
   looksLikeLogHeader,
   newLogDescriptor,
@@ -124,7 +124,13 @@ interface Walk {
  * Replay journal `loc` as node `node` (the recovering node, whose jid goes into the clean
  * header). Returns the result (status ok, corrupt, noHead or eio). Never throws on disk content.
  */
-export function replayJournal(io: BlockIo, node: number, loc: JournalLoc, events: EventSink | null = null, opts: ReplayOptions = {}): ReplayResult {
+export function replayJournal(
+  io: BlockIo,
+  node: number,
+  loc: JournalLoc,
+  events: EventSink | null = null,
+  opts: ReplayOptions = {},
+): ReplayResult {
   const w = begin(io, node, loc, opts.scratch, opts.out, opts.diskBlocks);
   const out = w.out;
   if (out.status !== JournalStatus.ok) return out;
@@ -144,7 +150,13 @@ export function replayJournal(io: BlockIo, node: number, loc: JournalLoc, events
  * journal position, version stamp or −1 without a meta header, revoked by a later revoke?).
  * Returns ok (also for a clean journal, which has nothing to list), corrupt, noHead or eio.
  */
-export function scanJournal(io: BlockIo, node: number, loc: JournalLoc, visit: ScanVisitor, scratch?: ReplayScratch): number {
+export function scanJournal(
+  io: BlockIo,
+  node: number,
+  loc: JournalLoc,
+  visit: ScanVisitor,
+  scratch?: ReplayScratch,
+): number {
   const w = begin(io, node, loc, scratch, undefined, Number.POSITIVE_INFINITY);
   if (w.out.status !== JournalStatus.ok || w.out.clean) return w.out.status;
   w.visit = visit;
@@ -153,17 +165,37 @@ export function scanJournal(io: BlockIo, node: number, loc: JournalLoc, visit: S
   return st;
 }
 
-function begin(io: BlockIo, node: number, loc: JournalLoc, scratch?: ReplayScratch, outIn?: ReplayResult, diskBlocks?: number): Walk {
+function begin(
+  io: BlockIo,
+  node: number,
+  loc: JournalLoc,
+  scratch?: ReplayScratch,
+  outIn?: ReplayResult,
+  diskBlocks?: number,
+): Walk {
   assertJournalLoc(loc);
   const s = scratch ?? createReplayScratch(loc.journalBlocks, loc.blockSize);
-  if (s.blockSize !== loc.blockSize || s.journalBlocks < loc.journalBlocks) throw new RangeError('replay scratch does not fit this journal');
+  if (s.blockSize !== loc.blockSize || s.journalBlocks < loc.journalBlocks)
+    throw new RangeError('replay scratch does not fit this journal');
   const out = outIn ?? newReplayResult();
   out.replayed = 0;
   out.total = 0;
   out.clean = false;
   s.revokes.clear();
   const copyIo = hasCopyBlock(io) ? io : null;
-  const w: Walk = { io, node, loc, s, tail: 0, span: 0, diskBlocks: diskBlocks ?? Number.POSITIVE_INFINITY, copyIo, events: null, visit: null, out };
+  const w: Walk = {
+    io,
+    node,
+    loc,
+    s,
+    tail: 0,
+    span: 0,
+    diskBlocks: diskBlocks ?? Number.POSITIVE_INFINITY,
+    copyIo,
+    events: null,
+    visit: null,
+    out,
+  };
   out.status = findHead(io, node, loc, s.head, s.desc);
   if (out.status !== JournalStatus.ok) return w;
   const n = loc.journalBlocks;
@@ -268,7 +300,8 @@ function images(w: Walk, d: number, pairs: boolean): number {
 /** One image in place through BlockCopyIo.copyBlock: one full-block copy instead of two. */
 function copyInPlace(w: Walk, blk: number, pos: number, pairs: boolean): number {
   const { node, loc, s, out } = w;
-  if (blk >= w.diskBlocks || (blk >= loc.startBlk && blk < loc.startBlk + loc.journalBlocks)) return JournalStatus.corrupt;
+  if (blk >= w.diskBlocks || (blk >= loc.startBlk && blk < loc.startBlk + loc.journalBlocks))
+    return JournalStatus.corrupt;
   const copyIo = w.copyIo as BlockCopyIo;
   if (copyIo.copyBlock(node, loc.startBlk + pos, blk, s.img, 24) !== IoStatus.ok) return JournalStatus.eio;
   const hasMeta = metaMagicOk(s.img, 0);

@@ -58,7 +58,16 @@ export interface JournalHead {
 }
 
 export function newJournalHead(): JournalHead {
-  return { status: JournalStatus.noHead, blkno: 0, sequence: 0, flags: 0, tail: 0, clean: false, validHeaders: 0, corruptHeaders: 0 };
+  return {
+    status: JournalStatus.noHead,
+    blkno: 0,
+    sequence: 0,
+    flags: 0,
+    tail: 0,
+    clean: false,
+    validHeaders: 0,
+    corruptHeaders: 0,
+  };
 }
 
 /** Validate a JournalLoc up front (programming errors, not disk conditions). */

@@ -27,7 +27,9 @@ export interface ClusterMemory {
 export function createClusterMemory(cfg: Config): ClusterMemory {
   const layout = computeLayout(cfg);
   if (layout.totalBytes > limits.sharedBytesMax) {
-    throw new RangeError(`the configuration needs ${layout.totalBytes} bytes of shared memory; the limit is ${limits.sharedBytesMax}`);
+    throw new RangeError(
+      `the configuration needs ${layout.totalBytes} bytes of shared memory; the limit is ${limits.sharedBytesMax}`,
+    );
   }
   return attachClusterMemory(new SharedArrayBuffer(layout.totalBytes), cfg, (i32, index) => {
     Atomics.notify(i32, index);
@@ -41,7 +43,9 @@ export function attachClusterMemory(
 ): ClusterMemory {
   const layout = computeLayout(cfg);
   if (sab.byteLength !== layout.totalBytes) {
-    throw new RangeError(`shared memory is ${sab.byteLength} bytes; the layout for this config expects ${layout.totalBytes}`);
+    throw new RangeError(
+      `shared memory is ${sab.byteLength} bytes; the layout for this config expects ${layout.totalBytes}`,
+    );
   }
   const events: EventRing[] = [];
   for (let n = 0; n < cfg.nodes; n++) {

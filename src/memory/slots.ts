@@ -32,7 +32,18 @@ export const CtlNode = {
 
 export const CTL_NODE_WORDS = 8;
 
-export const NodePhase = { idle: 0, mounting: 1, mounted: 2, quiesced: 3, unmounting: 4, unmounted: 5, crashed: 6, errored: 7, withdrawn: 8, mountFailed: 9 } as const;
+export const NodePhase = {
+  idle: 0,
+  mounting: 1,
+  mounted: 2,
+  quiesced: 3,
+  unmounting: 4,
+  unmounted: 5,
+  crashed: 6,
+  errored: 7,
+  withdrawn: 8,
+  mountFailed: 9,
+} as const;
 
 export function ctlNodeIndex(node: number, word: number): number {
   return CTL_CLUSTER_WORDS + node * CTL_NODE_WORDS + word;

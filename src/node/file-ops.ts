@@ -4,21 +4,31 @@
 // Every modification happens between glock grants with no yield in between, so a log flush
 // never sees half an operation. Each returns 0 or a negative errno (the caller withdraws on EIO).
 
-import { readBe64, writeBe32, readBe32, writeBe64, MetaType, metaType } from '../disk/meta.js';
-import { BlockState } from '../disk/rgrp-format.js';
 import {
   DINODE_NDATA_OFFSET,
   DINODE_PTR_OFFSET,
-  FILE_DATA_BLOCKS_MAX,
   dirBlockOf,
   dirEntryOffset,
+  FILE_DATA_BLOCKS_MAX,
 } from '../disk/fs-layout.js';
+import { MetaType, metaType, readBe32, readBe64, writeBe32, writeBe64 } from '../disk/meta.js';
+import { BlockState } from '../disk/rgrp-format.js';
 import type { Holder } from '../glock/holder.js';
+import { Errno } from '../glock/lm.js';
 import { rgrpIndexOfData } from '../rgrp/geometry.js';
 import type { Rgrp } from '../rgrp/rgrp.js';
-import { Errno } from '../glock/lm.js';
 import type { FsContext } from './fs-context.js';
-import { acquireStart, addRgrpToTrans, EX, inodeGlock, loadRgrp, release, releaseAll, rgrpGlock, SH } from './op-locks.js';
+import {
+  acquireStart,
+  addRgrpToTrans,
+  EX,
+  inodeGlock,
+  loadRgrp,
+  release,
+  releaseAll,
+  rgrpGlock,
+  SH,
+} from './op-locks.js';
 import type { Proc } from './proc.js';
 import { Op, preferredRgrp } from './workload-mix.js';
 
@@ -146,7 +156,14 @@ function* opCreate(c: FsContext, p: Proc, h: OpHolders, slot: number): Generator
  * `inodeState` (directory before inode, as every operation orders them). Returns the inode
  * block (> 0), 0 if the slot is empty, or < 0.
  */
-function* lockSlot(c: FsContext, p: Proc, h: OpHolders, slot: number, dirState: number, inodeState: number): Generator<void, number, void> {
+function* lockSlot(
+  c: FsContext,
+  p: Proc,
+  h: OpHolders,
+  slot: number,
+  dirState: number,
+  inodeState: number,
+): Generator<void, number, void> {
   const dirBlk = dirBlockOf(c.fs, slot);
   const dirGl = inodeGlock(c, dirBlk);
   let r = acquireStart(c, p, h.dir, dirGl, dirState, 0);
@@ -216,7 +233,14 @@ function* freeBlock(c: FsContext, p: Proc, h: OpHolders, blk: number): Generator
 }
 
 /** Drop the last data block of a held inode; 0, or < 0. */
-function* dropLastBlock(c: FsContext, p: Proc, h: OpHolders, ino: number, res: number, n: number): Generator<void, number, void> {
+function* dropLastBlock(
+  c: FsContext,
+  p: Proc,
+  h: OpHolders,
+  ino: number,
+  res: number,
+  n: number,
+): Generator<void, number, void> {
   const off = readDinode(c, ino, res);
   if (off < 0) return off;
   const blk = readBe64(c.cache.pool, off + DINODE_PTR_OFFSET + (n - 1) * 8);

@@ -3,9 +3,9 @@
 // stamp). The node must hold the covering glock; this layer trusts its caller for that, and
 // the checker verifies it from the events.
 
-import { IoStatus, type Platform } from '../platform/platform.js';
-import { Ev } from '../memory/events.js';
 import { metaVersion, setMetaVersion, writeMetaHeader } from '../disk/meta.js';
+import { Ev } from '../memory/events.js';
+import { IoStatus, type Platform } from '../platform/platform.js';
 import type { BufferCache } from './buffers.js';
 import type { Transaction } from './trans.js';
 
@@ -19,7 +19,14 @@ export class FsBlocks {
   reads = 0;
   private readonly withdrawn: () => boolean;
 
-  constructor(node: number, platform: Platform, cache: BufferCache, trans: Transaction, nextVersion: () => number, withdrawn: () => boolean) {
+  constructor(
+    node: number,
+    platform: Platform,
+    cache: BufferCache,
+    trans: Transaction,
+    nextVersion: () => number,
+    withdrawn: () => boolean,
+  ) {
     this.withdrawn = withdrawn;
     this.node = node;
     this.platform = platform;

@@ -10,8 +10,8 @@ import type { Rgrp } from '../rgrp/rgrp.js';
 import type { BufferCache } from './buffers.js';
 import type { FsBlocks } from './fs-blocks.js';
 import type { NodeLog } from './node-log.js';
-import type { Transaction } from './trans.js';
 import type { Proc } from './proc.js';
+import type { Transaction } from './trans.js';
 
 export interface FsContext {
   readonly node: number;

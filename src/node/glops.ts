@@ -4,14 +4,14 @@
 
 import { GlockType } from '../dlm/api.js';
 import type { Glock } from '../glock/glock.js';
-import { defaultGlockOpsTable as defaultGlockOps } from '../glock/ops.js';
 import type { GlockOps } from '../glock/ops.js';
-import type { Proc } from './proc.js';
-import type { NodeLog } from './node-log.js';
-import type { BufferCache } from './buffers.js';
+import { defaultGlockOpsTable as defaultGlockOps } from '../glock/ops.js';
 import type { RgrpGeometry } from '../rgrp/geometry.js';
-import type { Rgrp } from '../rgrp/rgrp.js';
 import { rgrpIndexOfBlock } from '../rgrp/geometry.js';
+import type { Rgrp } from '../rgrp/rgrp.js';
+import type { BufferCache } from './buffers.js';
+import type { NodeLog } from './node-log.js';
+import type { Proc } from './proc.js';
 
 export interface GlopsDeps {
   readonly log: NodeLog;
@@ -53,6 +53,12 @@ export function nodeGlockOpsTable(d: GlopsDeps): GlockOps[] {
   const t = defaultGlockOps();
   t[GlockType.inode] = diskGlockOps(d, GlockType.inode);
   t[GlockType.rgrp] = diskGlockOps(d, GlockType.rgrp);
-  t[GlockType.nondisk] = { type: GlockType.nondisk, goSync: null, goInval: null, goLock: null, goCallback: d.nondiskCallback };
+  t[GlockType.nondisk] = {
+    type: GlockType.nondisk,
+    goSync: null,
+    goInval: null,
+    goLock: null,
+    goCallback: d.nondiskCallback,
+  };
   return t;
 }

@@ -10,7 +10,7 @@ import { JournalStatus } from '../journal/types.js';
 import type { NodeCore } from './node-core.js';
 import { acquire, release } from './op-locks.js';
 import type { Proc } from './proc.js';
-import { recoverJournal, RecoveryResult } from './recovery.js';
+import { RecoveryResult, recoverJournal } from './recovery.js';
 
 /** Holders kept for the life of a mount (sd_live_gh, sd_journal_gh, sd_freeze_gh). */
 export class MountHolders {
@@ -35,9 +35,23 @@ export function* mountNode(n: NodeCore, p: Proc): Generator<void, number, void> 
   const h = holdersOf(n);
   if (!n.dlm.join(n.node)) return -22;
   const noexp = HolderFlag.noexp;
-  let r = yield* acquire(n.ctx, p, h.mount, n.glocks.get(GlockType.nondisk, LockNumber.mount), LmState.ex, noexp | HolderFlag.nocache);
+  let r = yield* acquire(
+    n.ctx,
+    p,
+    h.mount,
+    n.glocks.get(GlockType.nondisk, LockNumber.mount),
+    LmState.ex,
+    noexp | HolderFlag.nocache,
+  );
   if (r !== 0) return r;
-  r = yield* acquire(n.ctx, p, h.live, n.glocks.get(GlockType.nondisk, LockNumber.live), LmState.sh, noexp | HolderFlag.exact);
+  r = yield* acquire(
+    n.ctx,
+    p,
+    h.live,
+    n.glocks.get(GlockType.nondisk, LockNumber.live),
+    LmState.sh,
+    noexp | HolderFlag.exact,
+  );
   if (r !== 0) return r;
   r = yield* acquire(n.ctx, p, h.journal, n.glocks.get(GlockType.journal, n.node), LmState.ex, noexp);
   if (r !== 0) return r;

@@ -2,37 +2,36 @@
 // flags the processes share. Built once per node, in whichever thread runs the node, from the
 // shared memory and the platform seam. The processes live in node.ts and its neighbours.
 
+import { inCoreLogBlocks, opReserveBlocksFor } from '../config/capacity.js';
+import { limits } from '../config/limits.js';
 import type { Config } from '../config/types.js';
 import { jiffiesToNs } from '../config/types.js';
 import type { FsLayout } from '../disk/fs-layout.js';
 import { FILE_DATA_BLOCKS_MAX } from '../disk/fs-layout.js';
 import type { Dlm } from '../dlm/dlm.js';
-import { Holder } from '../glock/holder.js';
 import type { Glock } from '../glock/glock.js';
+import { Holder } from '../glock/holder.js';
 import { GlockManager } from '../glock/manager.js';
-import type { WithdrawProtocol } from '../protocols/protocol.js';
-import { Ev, WithdrawPhase } from '../memory/events.js';
-import { Sdf } from './sdf.js';
 import { glockNodeCounterSlots, glockStatsNodeOffset, glockStatsSlots } from '../glock/stats.js';
 import { LogManager } from '../journal/log.js';
 import { createReplayScratch, type ReplayScratch } from '../journal/replay.js';
 import type { JournalLoc } from '../journal/types.js';
-import { limits } from '../config/limits.js';
-import { inCoreLogBlocks, opReserveBlocksFor } from '../config/capacity.js';
+import { Ev, WithdrawPhase } from '../memory/events.js';
 import { NodeStat } from '../memory/node-stats.js';
 import type { Platform } from '../platform/platform.js';
+import type { WithdrawProtocol } from '../protocols/protocol.js';
 import type { RgrpGeometry } from '../rgrp/geometry.js';
 import { Rgrp } from '../rgrp/rgrp.js';
 import { BufferCache } from './buffers.js';
-import type { FsContext } from './fs-context.js';
 import { FsBlocks } from './fs-blocks.js';
-import { nodeGlockOpsTable } from './glops.js';
-import { invalidateGlock } from './glops.js';
+import type { FsContext } from './fs-context.js';
+import { invalidateGlock, nodeGlockOpsTable } from './glops.js';
 import { journalLoc } from './journal-loc.js';
 import { DlmLockModule } from './lock-module.js';
 import { NodeLog } from './node-log.js';
 import { Channel, type Proc, prepareSleep } from './proc.js';
 import { NodeRunner } from './runner.js';
+import { Sdf } from './sdf.js';
 import { Transaction } from './trans.js';
 
 /** Simulated read latency of one block (a 4 KiB read from a fast shared disk). */
@@ -84,7 +83,11 @@ export class NodeCore {
   readonly doorbellChannel = new Channel('doorbell', 4);
   readonly controlChannel = new Channel('control', 4);
   /** Holders of the recovery job (one job at a time per node). */
-  readonly recoveryHolders = { journal: new Holder('recovery journal'), jinode: new Holder('recovery jinode'), freeze: new Holder('recovery freeze') };
+  readonly recoveryHolders = {
+    journal: new Holder('recovery journal'),
+    jinode: new Holder('recovery jinode'),
+    freeze: new Holder('recovery freeze'),
+  };
   /** jids marked by recover_slot and not yet recovered. */
   readonly recoverJids = new Set<number>();
   controlDue = false;

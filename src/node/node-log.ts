@@ -3,8 +3,8 @@
 // kernel's gl_ail_list), and handles a full journal by writing back and pulling the tail.
 // Journal I/O errors come back as negative statuses; the node withdraws on them.
 
-import { metaVersion } from '../disk/meta.js';
 import { LogFlag } from '../disk/log-format.js';
+import { metaVersion } from '../disk/meta.js';
 import { LogBatch, type LogManager } from '../journal/log.js';
 import { JournalStatus } from '../journal/types.js';
 import { Ev } from '../memory/events.js';
@@ -32,7 +32,14 @@ export class NodeLog {
   /** The first journal error seen; once set the log is dead (the node must withdraw). */
   error = 0;
 
-  constructor(log: LogManager, trans: Transaction, cache: BufferCache, platform: Platform, rgrps: readonly Rgrp[], capacityBlocks: number) {
+  constructor(
+    log: LogManager,
+    trans: Transaction,
+    cache: BufferCache,
+    platform: Platform,
+    rgrps: readonly Rgrp[],
+    capacityBlocks: number,
+  ) {
     this.log = log;
     this.trans = trans;
     this.cache = cache;

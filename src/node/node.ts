@@ -5,13 +5,13 @@
 import { CbKind, lmStateOf } from '../dlm/api.js';
 import type { CallbackRing } from '../dlm/callback-ring.js';
 import { Ev } from '../memory/events.js';
-import { CtlNode, ctlNodeIndex, NodePhase, RunState, Ctl } from '../memory/slots.js';
+import { Ctl, CtlNode, ctlNodeIndex, NodePhase, RunState } from '../memory/slots.js';
+import { logdLoop } from './logd.js';
 import { mountNode, unmountNode } from './mount.js';
 import { NodeCore, type NodeDeps } from './node-core.js';
-import { logdLoop } from './logd.js';
-import { prepareWait, type Proc } from './proc.js';
-import { Sdf } from './sdf.js';
+import { type Proc, prepareWait } from './proc.js';
 import { controlLoop } from './recovery.js';
+import { Sdf } from './sdf.js';
 import { workloadLoop } from './workload.js';
 
 /** Orchestrator → node control messages (CbKind.control, field a). */
@@ -109,7 +109,8 @@ export class ClusterNode {
       n.log(`error ${st} mounting the file system; leaving the lockspace`);
       n.dlm.leave(n.node);
       this.setPhase(NodePhase.mountFailed);
-      while (this.runState() < RunState.unmount && n.platform.nowNs() < n.cfg.durationMs * 1e6 + 120e9) yield* n.sleep(p, 1e6);
+      while (this.runState() < RunState.unmount && n.platform.nowNs() < n.cfg.durationMs * 1e6 + 120e9)
+        yield* n.sleep(p, 1e6);
       n.stopped = true;
       n.glocks.stop();
       n.doorbellChannel.wakeAll();
@@ -124,7 +125,9 @@ export class ClusterNode {
     const scripts = this.deps.scripts;
     if (scripts === null) {
       for (let i = 0; i < n.cfg.processes; i++) {
-        workers.push(n.runner.spawn(`workload/${i}`, (q) => workloadLoop(n, q, () => this.workloadShouldStop(), this.ctl)));
+        workers.push(
+          n.runner.spawn(`workload/${i}`, (q) => workloadLoop(n, q, () => this.workloadShouldStop(), this.ctl)),
+        );
       }
     } else if (this.mounts === 1) {
       const rnd = () => n.platform.random();
@@ -181,7 +184,8 @@ export class ClusterNode {
     const n = this.core;
     const t0 = n.platform.nowNs();
     while (!n.withdrawComplete) {
-      if (n.platform.nowNs() - t0 > n.waitMaxNs()) throw new Error(`node ${n.node}: withdraw did not finish within the wait bound`);
+      if (n.platform.nowNs() - t0 > n.waitMaxNs())
+        throw new Error(`node ${n.node}: withdraw did not finish within the wait bound`);
       yield* n.sleep(p, n.jiffiesNs(1) + 1000);
     }
     this.setPhase(NodePhase.withdrawn);
@@ -193,7 +197,8 @@ export class ClusterNode {
       }
     }
     while (this.runState() < RunState.unmount) {
-      if (n.platform.nowNs() - t0 > 60e9 + n.waitMaxNs()) throw new Error(`node ${n.node}: no end-of-run signal after the withdraw`);
+      if (n.platform.nowNs() - t0 > 60e9 + n.waitMaxNs())
+        throw new Error(`node ${n.node}: no end-of-run signal after the withdraw`);
       yield* n.sleep(p, 200_000);
     }
     n.stopped = true;

@@ -5,13 +5,20 @@ import { GlockType, LmState } from '../dlm/api.js';
 import type { Glock } from '../glock/glock.js';
 import { type Holder, holderInit } from '../glock/holder.js';
 import { IoStatus } from '../platform/platform.js';
-import { RgrpStatus } from '../rgrp/rgrp.js';
 import type { Rgrp } from '../rgrp/rgrp.js';
-import type { Proc } from './proc.js';
+import { RgrpStatus } from '../rgrp/rgrp.js';
 import type { FsContext } from './fs-context.js';
+import type { Proc } from './proc.js';
 
 /** gfs2_glock_nq_init + wait: 0 when granted, else GLR_TRYFAILED or a negative errno. */
-export function* acquire(c: FsContext, p: Proc, h: Holder, gl: Glock, state: number, flags: number): Generator<void, number, void> {
+export function* acquire(
+  c: FsContext,
+  p: Proc,
+  h: Holder,
+  gl: Glock,
+  state: number,
+  flags: number,
+): Generator<void, number, void> {
   const r = acquireStart(c, p, h, gl, state, flags);
   if (r === 1) return yield* c.glocks.wait(p, h);
   return r;
@@ -37,7 +44,14 @@ export function* release(c: FsContext, p: Proc, h: Holder): Generator<void, void
  * most holders are not held and a dq almost never waits, so four generator objects per
  * operation were mostly allocated for nothing (the sim's hottest allocation site).
  */
-export function* releaseAll(c: FsContext, p: Proc, h1: Holder, h2: Holder, h3: Holder, h4: Holder): Generator<void, void, void> {
+export function* releaseAll(
+  c: FsContext,
+  p: Proc,
+  h1: Holder,
+  h2: Holder,
+  h3: Holder,
+  h4: Holder,
+): Generator<void, void, void> {
   if (h1.granted && c.glocks.dq(p, h1) === 1) yield* c.glocks.dqWait(p, h1);
   if (h2.granted && c.glocks.dq(p, h2) === 1) yield* c.glocks.dqWait(p, h2);
   if (h3.granted && c.glocks.dq(p, h3) === 1) yield* c.glocks.dqWait(p, h3);

@@ -3,12 +3,12 @@
 // Every survivor tries every failed jid; the journal glock taken EX with TRY makes exactly one
 // of them replay it, the others see "Busy" and retry after HZ, then find it clean.
 
-import { GlockType, LockNumber, LmState } from '../dlm/api.js';
+import { GlockType, LmState, LockNumber } from '../dlm/api.js';
 import { HolderFlag } from '../glock/flags.js';
-import { Ev, WithdrawPhase } from '../memory/events.js';
 import { GLR_TRYFAILED } from '../glock/lm.js';
 import { replayJournal } from '../journal/replay.js';
 import { JournalStatus } from '../journal/types.js';
+import { Ev, WithdrawPhase } from '../memory/events.js';
 import { NodeStat } from '../memory/node-stats.js';
 import type { NodeCore } from './node-core.js';
 import { acquire, release } from './op-locks.js';
@@ -32,7 +32,14 @@ export function* recoverJournal(n: NodeCore, p: Proc, jid: number): Generator<vo
   const own = jid === n.node;
   if (!own) {
     const jgl = n.glocks.get(GlockType.journal, jid);
-    const r = yield* acquire(n.ctx, p, h.journal, jgl, LmState.ex, HolderFlag.noexp | HolderFlag.try | HolderFlag.nocache);
+    const r = yield* acquire(
+      n.ctx,
+      p,
+      h.journal,
+      jgl,
+      LmState.ex,
+      HolderFlag.noexp | HolderFlag.try | HolderFlag.nocache,
+    );
     if (r === GLR_TRYFAILED) {
       n.log(`jid=${jid}: Busy`);
       return RecoveryResult.gaveup;
@@ -60,7 +67,14 @@ function* replayIfDirty(n: NodeCore, p: Proc, jid: number): Generator<void, numb
   const loc = n.journalLoc(jid);
   // The freeze glock keeps the file system from being frozen under the replay.
   const fgl = n.glocks.get(GlockType.nondisk, LockNumber.freeze);
-  const r = yield* acquire(n.ctx, p, n.recoveryHolders.freeze, fgl, LmState.sh, HolderFlag.noexp | HolderFlag.priority | HolderFlag.exact);
+  const r = yield* acquire(
+    n.ctx,
+    p,
+    n.recoveryHolders.freeze,
+    fgl,
+    LmState.sh,
+    HolderFlag.noexp | HolderFlag.priority | HolderFlag.exact,
+  );
   if (r !== 0) return RecoveryResult.error;
   const res = replayJournal(n.platform.io, n.node, loc, n.platform.events, {
     scratch: n.replayScratch,

@@ -3,7 +3,7 @@
 // when nothing is ready; the sim driver picks which ready process runs next from its seed.
 
 import { limits } from '../config/limits.js';
-import { type ProcBody, Proc, ProcState } from './proc.js';
+import { Proc, type ProcBody, ProcState } from './proc.js';
 
 export type ProcFactory = (p: Proc) => ProcBody;
 

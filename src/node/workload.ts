@@ -5,13 +5,18 @@
 import { Holder } from '../glock/holder.js';
 import { Ev } from '../memory/events.js';
 import { NodeStat } from '../memory/node-stats.js';
+import { Ctl } from '../memory/slots.js';
 import { doOp, type OpHolders } from './file-ops.js';
 import type { NodeCore } from './node-core.js';
 import type { Proc } from './proc.js';
 import { chooseOp, chooseSlot } from './workload-mix.js';
-import { Ctl } from '../memory/slots.js';
 
-export function* workloadLoop(n: NodeCore, p: Proc, shouldStop: () => boolean, ctl?: Int32Array): Generator<void, void, void> {
+export function* workloadLoop(
+  n: NodeCore,
+  p: Proc,
+  shouldStop: () => boolean,
+  ctl?: Int32Array,
+): Generator<void, void, void> {
   const h: OpHolders = {
     dir: new Holder(`${p.name} dir`),
     inode: new Holder(`${p.name} inode`),

@@ -3,10 +3,10 @@
 // (the checker). Runs between sim steps, or on a timer in threads mode.
 
 import type { HistoryHash } from '../driver/history-hash.js';
-import { Ev, EVENT_FIELDS } from '../memory/events.js';
 import type { EventRing } from '../memory/event-ring.js';
-import { createHistogram, type Histogram, recordNs } from '../stats/histogram.js';
+import { EVENT_FIELDS, Ev } from '../memory/events.js';
 import { OP_NAMES } from '../node/workload-mix.js';
+import { createHistogram, type Histogram, recordNs } from '../stats/histogram.js';
 
 export type EventObserver = (rec: Float64Array, off: number) => void;
 

@@ -1,25 +1,33 @@
 // After the drivers have stopped: check the quiescent disk (I4 bitmaps and ownership, every
 // journal clean after a clean unmount) and assemble the result document.
 
+import { checkBitmaps } from '../check/bitmap.js';
+import { readJournalStates } from '../check/journals.js';
+import { ORACLE_INVARIANTS, type Oracle } from '../check/oracle.js';
+import { scanOwnership } from '../check/ownership.js';
 import type { RunClusterOptions } from '../cli/commands/run.js';
 import type { Config } from '../config/types.js';
-import { checkBitmaps } from '../check/bitmap.js';
 import { SharedDisk } from '../disk/device.js';
 import { replayJournal } from '../journal/replay.js';
-import { journalLoc } from '../node/journal-loc.js';
-import { readJournalStates } from '../check/journals.js';
-import { scanOwnership } from '../check/ownership.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
 import { NODE_STAT_FIELDS, NodeStat } from '../memory/node-stats.js';
 import { CtlNode, ctlNodeIndex } from '../memory/slots.js';
+import { journalLoc } from '../node/journal-loc.js';
 import { OP_NAMES } from '../node/workload-mix.js';
-import { collectEnv, type LogMessage, type NodeResult, type RunResult, SCHEMA_VERSION, toolInfo, type Violation } from '../report/result.js';
+import {
+  collectEnv,
+  type LogMessage,
+  type NodeResult,
+  type RunResult,
+  SCHEMA_VERSION,
+  toolInfo,
+  type Violation,
+} from '../report/result.js';
 import { type LatencySummary, summarize } from '../stats/histogram.js';
 import type { EventConsumer } from './consumer.js';
 import type { DriveOutcome } from './run.js';
-import type { WithdrawTimelines } from './timeline.js';
 import type { SeriesCollector } from './series.js';
-import { ORACLE_INVARIANTS, type Oracle } from '../check/oracle.js';
+import type { WithdrawTimelines } from './timeline.js';
 
 export interface FinishInput {
   readonly mem: ClusterMemory;
@@ -35,7 +43,18 @@ export interface FinishInput {
   readonly series?: SeriesCollector;
 }
 
-const PHASE_NAMES = ['idle', 'mounting', 'mounted', 'quiesced', 'unmounting', 'unmounted', 'crashed', 'errored', 'withdrawn', 'mount-failed'];
+const PHASE_NAMES = [
+  'idle',
+  'mounting',
+  'mounted',
+  'quiesced',
+  'unmounting',
+  'unmounted',
+  'crashed',
+  'errored',
+  'withdrawn',
+  'mount-failed',
+];
 
 /** A copy of the disk with every dirty journal replayed (what the next mount would see). */
 function imageAfterReplay(mem: ClusterMemory, journals: readonly { jid: number; clean: boolean }[]): Uint8Array {
@@ -43,7 +62,8 @@ function imageAfterReplay(mem: ClusterMemory, journals: readonly { jid: number; 
   const copy = new SharedArrayBuffer(mem.disk.bytes.byteLength);
   const img = new SharedDisk(copy, 0, mem.layout.totalBlocks, mem.layout.fs.blockSize);
   img.bytes.set(mem.disk.bytes);
-  for (const j of journals) if (!j.clean) replayJournal(img, 0, journalLoc(mem.layout.fs, j.jid), null, { diskBlocks: mem.layout.totalBlocks });
+  for (const j of journals)
+    if (!j.clean) replayJournal(img, 0, journalLoc(mem.layout.fs, j.jid), null, { diskBlocks: mem.layout.totalBlocks });
   return img.bytes;
 }
 
@@ -72,7 +92,10 @@ export function finishResult(f: FinishInput): RunResult {
         blocksWrittenInPlace: stat(n, NodeStat.blocksWrittenInPlace),
         revokes: stat(n, NodeStat.revokes),
       },
-      replay: { blocksReplayed: stat(n, NodeStat.blocksReplayed), journalsReplayed: stat(n, NodeStat.journalsReplayed) },
+      replay: {
+        blocksReplayed: stat(n, NodeStat.blocksReplayed),
+        journalsReplayed: stat(n, NodeStat.journalsReplayed),
+      },
     });
   }
 
@@ -84,7 +107,11 @@ export function finishResult(f: FinishInput): RunResult {
   for (const j of journals) {
     const unmounted = nodes[j.jid]?.state === 'unmounted';
     if (unmounted && !j.clean) {
-      violations.push({ invariant: 'journal-clean', detail: `journal ${j.jid} is dirty after a clean unmount (head ${j.head}, sequence ${j.sequence})`, nodes: [j.jid] });
+      violations.push({
+        invariant: 'journal-clean',
+        detail: `journal ${j.jid} is dirty after a clean unmount (head ${j.head}, sequence ${j.sequence})`,
+        nodes: [j.jid],
+      });
     }
   }
   // I4 on the image the next mount (or fsck) would see: journals left dirty (withdrawn or
@@ -93,15 +120,21 @@ export function finishResult(f: FinishInput): RunResult {
   checked.push('I4');
   const image = imageAfterReplay(mem, journals);
   const scan = scanOwnership(image, mem.layout.fs, mem.layout.totalBlocks);
-  for (const p of scan.problems) violations.push({ invariant: 'I4', block: p.block, detail: `slot ${p.slot}: ${p.detail}` });
-  for (const v of checkBitmaps(image, mem.layout.rgrps, scan.owned)) violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
+  for (const p of scan.problems)
+    violations.push({ invariant: 'I4', block: p.block, detail: `slot ${p.slot}: ${p.detail}` });
+  for (const v of checkBitmaps(image, mem.layout.rgrps, scan.owned))
+    violations.push({ invariant: 'I4', block: v.block, detail: `rgrp ${v.rgrp}: ${v.detail}` });
 
   // The oracle: I1–I3 from the event stream, durability and liveness from the final disk.
   // Journals deliberately left for the next mount: legacy's by design, those the withdrawing
   // node itself reported skipped "until next mount", and any whose owner went down when no
   // other node was mounted any more (only a future first mounter can recover it).
-  const downAtNs = (o: (typeof drive.nodes)[number]) => o.messages.find(([, t]) => /withdraw pending|crashed|unmounting; withdrawing/.test(t))?.[0] ?? Number.POSITIVE_INFINITY;
-  const unmountedAtNs = drive.nodes.map((o) => o.messages.find(([, t]) => t.endsWith(': unmounted'))?.[0] ?? Number.POSITIVE_INFINITY);
+  const downAtNs = (o: (typeof drive.nodes)[number]) =>
+    o.messages.find(([, t]) => /withdraw pending|crashed|unmounting; withdrawing/.test(t))?.[0] ??
+    Number.POSITIVE_INFINITY;
+  const unmountedAtNs = drive.nodes.map(
+    (o) => o.messages.find(([, t]) => t.endsWith(': unmounted'))?.[0] ?? Number.POSITIVE_INFINITY,
+  );
   const leftForRemount = drive.nodes
     .map((o, node) => ({ o, node }))
     .filter(({ o, node }) => {
@@ -109,7 +142,9 @@ export function finishResult(f: FinishInput): RunResult {
       if (f.opts.protocol === 'legacy' || o.messages.some(([, t]) => t.includes('until next mount'))) return true;
       const down = downAtNs(o);
       // Nobody else still mounted when this node went down (up to a second of unmount work).
-      return unmountedAtNs.every((u, other) => other === node || u <= down + 1e9 || nodes[other]?.state !== 'unmounted');
+      return unmountedAtNs.every(
+        (u, other) => other === node || u <= down + 1e9 || nodes[other]?.state !== 'unmounted',
+      );
     })
     .map(({ node }) => node);
   violations.push(
@@ -120,7 +155,8 @@ export function finishResult(f: FinishInput): RunResult {
     }),
   );
   checked.push(...ORACLE_INVARIANTS);
-  if (drive.stalled !== null) violations.push({ invariant: 'liveness', detail: `the simulation stalled: ${drive.stalled}` });
+  if (drive.stalled !== null)
+    violations.push({ invariant: 'liveness', detail: `the simulation stalled: ${drive.stalled}` });
 
   const latency: Record<string, LatencySummary> = {};
   if (f.consumer.opLatency.totalCount > 0) latency.op = summarize(f.consumer.opLatency);
@@ -144,7 +180,12 @@ export function finishResult(f: FinishInput): RunResult {
     state: bad !== undefined ? 'errored' : 'completed',
     error:
       bad?.error !== undefined
-        ? { name: bad.error.name, message: `node ${errored} (${bad.process ?? '?'}): ${bad.error.message}`, stack: bad.error.stack, node: errored }
+        ? {
+            name: bad.error.name,
+            message: `node ${errored} (${bad.process ?? '?'}): ${bad.error.message}`,
+            stack: bad.error.stack,
+            node: errored,
+          }
         : null,
     tool: toolInfo(),
     env: collectEnv(),

@@ -6,9 +6,9 @@ import type { Config } from '../config/types.js';
 import { MetaType, writeMetaHeader } from '../disk/meta.js';
 import { mkfsJournal } from '../journal/mkfs.js';
 import type { ClusterMemory } from '../memory/cluster-memory.js';
-import { mkfsRgrpsInto } from '../rgrp/mkfs.js';
-import { Prng } from '../platform/prng.js';
 import { journalLoc } from '../node/journal-loc.js';
+import { Prng } from '../platform/prng.js';
+import { mkfsRgrpsInto } from '../rgrp/mkfs.js';
 
 export function mkfsCluster(mem: ClusterMemory, cfg: Config): void {
   const { fs, rgrps } = mem.layout;

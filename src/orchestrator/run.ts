@@ -6,30 +6,30 @@
 
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { glockNameResolver } from '../check/glock-names.js';
+import { Oracle } from '../check/oracle.js';
 import type { RunClusterOptions } from '../cli/commands/run.js';
 import { assertLimits, limits } from '../config/limits.js';
 import { type Config, jiffiesToNs } from '../config/types.js';
+import { CbKind } from '../dlm/api.js';
 import { HistoryHash } from '../driver/history-hash.js';
+import type { NodeTaskResult } from '../driver/messages.js';
+import { monotonicNs } from '../driver/mono-clock.js';
 import { hostNode } from '../driver/node-host.js';
 import { SimClock, SimDriver, type SimOutcome, simCounters } from '../driver/sim.js';
 import { createThreadsPool } from '../driver/threads.js';
-import { monotonicNs } from '../driver/mono-clock.js';
 import { NodeCommand } from '../driver/threads-task.js';
-import type { NodeTaskResult } from '../driver/messages.js';
-import { createClusterMemory, type ClusterMemory } from '../memory/cluster-memory.js';
+import { type ClusterMemory, createClusterMemory } from '../memory/cluster-memory.js';
 import { NODE_STAT_FIELDS, NodeStat } from '../memory/node-stats.js';
 import { Ctl, CtlNode, ctlNodeIndex, NodePhase, RunState } from '../memory/slots.js';
+import { ControlCode } from '../node/node.js';
 import type { RunResult } from '../report/result.js';
 import { EventConsumer } from './consumer.js';
-import { CbKind } from '../dlm/api.js';
-import { ControlCode } from '../node/node.js';
-import { dumpLiveJournals, dumpJournals } from './dump.js';
+import { dumpJournals, dumpLiveJournals } from './dump.js';
 import { finishResult } from './finish.js';
 import { mkfsCluster } from './mkfs.js';
-import { WithdrawTimelines } from './timeline.js';
-import { Oracle } from '../check/oracle.js';
-import { glockNameResolver } from '../check/glock-names.js';
 import { SeriesCollector } from './series.js';
+import { WithdrawTimelines } from './timeline.js';
 
 /** Virtual cost of one scheduling step and of one batch of disk I/O in the simulator. */
 const SIM_STEP_NS = 1_000;
@@ -115,22 +115,44 @@ class CrashWatch {
 }
 
 function requestStop(mem: ClusterMemory): void {
-  if (Atomics.load(mem.ctl, Ctl.runState) === RunState.running) Atomics.store(mem.ctl, Ctl.runState, RunState.stopWorkload);
+  if (Atomics.load(mem.ctl, Ctl.runState) === RunState.running)
+    Atomics.store(mem.ctl, Ctl.runState, RunState.stopWorkload);
 }
 
-async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions, consumer: EventConsumer, hash: HistoryHash, t0: number): Promise<DriveOutcome> {
+async function driveSim(
+  mem: ClusterMemory,
+  cfg: Config,
+  opts: RunClusterOptions,
+  consumer: EventConsumer,
+  hash: HistoryHash,
+  t0: number,
+): Promise<DriveOutcome> {
   const clock = new SimClock();
   for (const ring of mem.events) ring.onFull = () => void consumer.drain();
   const nodes = [];
   for (let n = 0; n < cfg.nodes; n++) {
     nodes.push(
-      hostNode({ node: n, cfg, mem, nowNs: () => clock.nowNs, notify: () => {}, ioCostNs: SIM_IO_NS, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null })
-        .node,
+      hostNode({
+        node: n,
+        cfg,
+        mem,
+        nowNs: () => clock.nowNs,
+        notify: () => {},
+        ioCostNs: SIM_IO_NS,
+        protocol: opts.protocol,
+        faults: opts.faults,
+        scenario: opts.scenario ?? null,
+      }).node,
     );
   }
   // Withdraws may legitimately run past the workload's end, and cascade node after node.
   const horizonNs = cfg.durationMs * 1e6 + cfg.nodes * withdrawMaxNs(cfg);
-  const driver = new SimDriver(nodes, clock, { seed: cfg.seed, stepCostNs: SIM_STEP_NS, horizonNs, maxSteps: limits.simStepsMax });
+  const driver = new SimDriver(nodes, clock, {
+    seed: cfg.seed,
+    stepCostNs: SIM_STEP_NS,
+    horizonNs,
+    maxSteps: limits.simStepsMax,
+  });
   const crashes = new CrashWatch(mem, cfg);
   driver.afterStep = () => {
     consumer.drain();
@@ -161,7 +183,12 @@ async function driveSim(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions
     const bad = n.runner.firstError();
     if (out.state === 'errored' && out.node === i && bad !== null) {
       const e = bad.error instanceof Error ? bad.error : new Error(String(bad.error));
-      return { state: 'errored', process: bad.name, error: { name: e.name, message: e.message, stack: e.stack ?? null }, messages: n.core.messages };
+      return {
+        state: 'errored',
+        process: bad.name,
+        error: { name: e.name, message: e.message, stack: e.stack ?? null },
+        messages: n.core.messages,
+      };
     }
     return { state: 'completed', messages: n.core.messages };
   });
@@ -190,22 +217,44 @@ function report(opts: RunClusterOptions, mem: ClusterMemory, cfg: Config, elapse
   });
 }
 
-async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOptions, consumer: EventConsumer, t0: number): Promise<DriveOutcome> {
+async function driveThreads(
+  mem: ClusterMemory,
+  cfg: Config,
+  opts: RunClusterOptions,
+  consumer: EventConsumer,
+  t0: number,
+): Promise<DriveOutcome> {
   const pool = createThreadsPool(cfg.nodes);
   const epochNs = monotonicNs();
   const results: (NodeTaskResult | null)[] = new Array(cfg.nodes).fill(null);
   const tasks = [];
   for (let node = 0; node < cfg.nodes; node++) {
     tasks.push(
-      pool.run({ node, sab: mem.sab, config: cfg, protocol: opts.protocol, faults: opts.faults, scenario: opts.scenario ?? null, epochNs }).then(
-        (r) => {
-          results[node] = r;
-        },
-        (err: unknown) => {
-          const e = err instanceof Error ? err : new Error(String(err));
-          results[node] = { state: 'errored', node, process: 'worker', error: { name: e.name, message: e.message, stack: e.stack ?? null }, messages: [] };
-        },
-      ),
+      pool
+        .run({
+          node,
+          sab: mem.sab,
+          config: cfg,
+          protocol: opts.protocol,
+          faults: opts.faults,
+          scenario: opts.scenario ?? null,
+          epochNs,
+        })
+        .then(
+          (r) => {
+            results[node] = r;
+          },
+          (err: unknown) => {
+            const e = err instanceof Error ? err : new Error(String(err));
+            results[node] = {
+              state: 'errored',
+              node,
+              process: 'worker',
+              error: { name: e.name, message: e.message, stack: e.stack ?? null },
+              messages: [],
+            };
+          },
+        ),
     );
   }
   let abortAt = 0;
@@ -238,7 +287,13 @@ async function driveThreads(mem: ClusterMemory, cfg: Config, opts: RunClusterOpt
   }
   consumer.drain();
   const outcomes: NodeOutcome[] = results.map((r) => {
-    if (r === null) return { state: 'errored', process: 'worker', error: { name: 'Error', message: 'worker returned nothing', stack: null }, messages: [] };
+    if (r === null)
+      return {
+        state: 'errored',
+        process: 'worker',
+        error: { name: 'Error', message: 'worker returned nothing', stack: null },
+        messages: [],
+      };
     if (r.state === 'errored') return { state: 'errored', process: r.process, error: r.error, messages: r.messages };
     return { state: r.state, messages: r.messages };
   });
@@ -269,7 +324,21 @@ export async function runCluster(config: Config, opts: RunClusterOptions): Promi
   consumer.observers.push(series.observer);
   for (const o of opts.observers ?? []) consumer.observers.push(o);
   if (opts.glockProfiler !== undefined) consumer.observers.push(opts.glockProfiler.attach(mem, config));
-  const drive = config.mode === 'sim' ? await driveSim(mem, config, opts, consumer, hash, t0) : await driveThreads(mem, config, opts, consumer, t0);
+  const drive =
+    config.mode === 'sim'
+      ? await driveSim(mem, config, opts, consumer, hash, t0)
+      : await driveThreads(mem, config, opts, consumer, t0);
   if (config.dumpJournalsDir !== null) dumpJournals(mem, config, config.dumpJournalsDir);
-  return finishResult({ mem, config, opts, drive, consumer, timelines, oracle, startedAt, wallMs: performance.now() - t0, series });
+  return finishResult({
+    mem,
+    config,
+    opts,
+    drive,
+    consumer,
+    timelines,
+    oracle,
+    startedAt,
+    wallMs: performance.now() - t0,
+    series,
+  });
 }

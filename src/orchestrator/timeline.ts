@@ -63,7 +63,16 @@ export class WithdrawTimelines {
     if (b === undefined) {
       const phases: Record<string, number | null> = {};
       for (const p of TIMELINE_PHASES) phases[p] = null;
-      b = { node: jid, phases, blocksReplayed: 0, replayedBy: -1, dequeuesDelayed: 0, secondaryWaitsNs: [], heldAtStart: null, blockedRequestsNs: [] };
+      b = {
+        node: jid,
+        phases,
+        blocksReplayed: 0,
+        replayedBy: -1,
+        dequeuesDelayed: 0,
+        secondaryWaitsNs: [],
+        heldAtStart: null,
+        blockedRequestsNs: [],
+      };
       this.byJid.set(jid, b);
     }
     return b;

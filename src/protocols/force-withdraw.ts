@@ -15,7 +15,7 @@ import { holdersOf } from '../node/mount.js';
 import type { NodeCore } from '../node/node-core.js';
 import { acquire, release } from '../node/op-locks.js';
 import { type Proc, prepareWait } from '../node/proc.js';
-import { journalInodeNumber, recoverJournal, RecoveryResult } from '../node/recovery.js';
+import { journalInodeNumber, RecoveryResult, recoverJournal } from '../node/recovery.js';
 import { Sdf } from '../node/sdf.js';
 import { checkJournalClean } from './check-clean.js';
 import { markWithdrawing, phase, releaseLockspace, ueventAndAck } from './common.js';
@@ -36,7 +36,11 @@ export class ForceWithdraw implements WithdrawProtocol {
 
   constructor(o: ForceWithdrawOptions) {
     this.o = o;
-    this.name = o.noSecondaryWait ? 'force-withdraw:no-secondary-wait' : o.lateClear ? 'force-withdraw:late-clear' : 'force-withdraw';
+    this.name = o.noSecondaryWait
+      ? 'force-withdraw:no-secondary-wait'
+      : o.lateClear
+        ? 'force-withdraw:late-clear'
+        : 'force-withdraw';
   }
 
   gate(n: NodeCore): WithdrawGate {
@@ -52,7 +56,8 @@ export class ForceWithdraw implements WithdrawProtocol {
       while ((n.sdf & Sdf.withdrawInProg) !== 0) {
         prepareWait(p, n.withdrawChannel, n.platform.nowNs(), n.waitMaxNs());
         yield;
-        if (n.platform.nowNs() - t0 > n.waitMaxNs()) throw new Error(`pid ${p.pid}: secondary withdraw waited longer than the wait bound`);
+        if (n.platform.nowNs() - t0 > n.waitMaxNs())
+          throw new Error(`pid ${p.pid}: secondary withdraw waited longer than the wait bound`);
       }
       phase(n, WithdrawPhase.secondaryWaitEnd, n.node, n.platform.nowNs() - t0);
       return -1;
@@ -96,7 +101,14 @@ export class ForceWithdraw implements WithdrawProtocol {
       n.log(`error ${r} requesting the live lock EX`);
     }
     // Back to SH on the live lock, as every mounted node holds it.
-    const s = yield* acquire(n.ctx, p, h.live, live, LmState.sh, HolderFlag.noexp | HolderFlag.exact | HolderFlag.nocache);
+    const s = yield* acquire(
+      n.ctx,
+      p,
+      h.live,
+      live,
+      LmState.sh,
+      HolderFlag.noexp | HolderFlag.exact | HolderFlag.nocache,
+    );
     if (s !== 0) n.log(`error ${s} re-acquiring the live lock SH`);
     if (!this.o.lateClear) {
       n.sdf &= ~Sdf.withdrawRecovery; // step 9: the S6 window opens here

@@ -37,7 +37,8 @@ function* dequeueWait(n: NodeCore, p: Proc): Generator<void, void, void> {
   const gen = n.dqFinalWakes;
   const t0 = n.platform.nowNs();
   while (n.dqFinalWakes === gen) {
-    if (n.platform.nowNs() - t0 > n.waitMaxNs()) throw new Error(`pid ${p.pid}: glock dequeue held by withdraw longer than the wait bound`);
+    if (n.platform.nowNs() - t0 > n.waitMaxNs())
+      throw new Error(`pid ${p.pid}: glock dequeue held by withdraw longer than the wait bound`);
     prepareWait(p, n.dqChannel, n.platform.nowNs(), n.waitMaxNs());
     yield;
   }

@@ -39,7 +39,9 @@ export function parseJsonObject(text: string, source = 'input'): Record<string, 
     );
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UsageError(`${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`);
+    throw new UsageError(
+      `${source}: expected a JSON object, received ${Array.isArray(doc) ? 'an array' : String(doc)}`,
+    );
   }
   return doc as Record<string, unknown>;
 }

@@ -98,7 +98,8 @@ export function computeRgrpGeometry(
 export function geometryFromRindex(entries: readonly RindexEntry[], blockSize: number): RgrpGeometry {
   checkBlockSize(blockSize);
   const n = entries.length;
-  if (n < 1 || n > limits.rgrpsMax) throw new RangeError(`rindex must have 1..${limits.rgrpsMax} entries, received ${n}`);
+  if (n < 1 || n > limits.rgrpsMax)
+    throw new RangeError(`rindex must have 1..${limits.rgrpsMax} entries, received ${n}`);
   const addr = new Float64Array(n);
   const length = new Uint32Array(n);
   const data0 = new Float64Array(n);
@@ -108,7 +109,8 @@ export function geometryFromRindex(entries: readonly RindexEntry[], blockSize: n
   let total = 0;
   for (let i = 0; i < n; i++) {
     const e = entries[i] as RindexEntry;
-    if (e.addr < prevEnd) throw new RangeError(`rindex entry ${i} at ${e.addr} overlaps the previous rgrp (ends ${prevEnd})`);
+    if (e.addr < prevEnd)
+      throw new RangeError(`rindex entry ${i} at ${e.addr} overlaps the previous rgrp (ends ${prevEnd})`);
     if (e.data0 !== e.addr + e.length) throw new RangeError(`rindex entry ${i}: data0 ${e.data0} != addr + length`);
     if (e.bitbytes < bitbytesFor(e.data) || rgrpLengthFor(e.bitbytes, blockSize) > e.length) {
       throw new RangeError(`rindex entry ${i}: ${e.length} blocks / ${e.bitbytes} bytes cannot map ${e.data} blocks`);
@@ -122,7 +124,18 @@ export function geometryFromRindex(entries: readonly RindexEntry[], blockSize: n
     total += e.length + e.data;
   }
   const first = addr[0] as number;
-  return { blockSize, count: n, firstBlock: first, endBlock: prevEnd, totalBlocks: total, addr, length, data0, data, bitbytes };
+  return {
+    blockSize,
+    count: n,
+    firstBlock: first,
+    endBlock: prevEnd,
+    totalBlocks: total,
+    addr,
+    length,
+    data0,
+    data,
+    bitbytes,
+  };
 }
 
 /** The rindex entry of rgrp i (cold path: mkfs, tests). */

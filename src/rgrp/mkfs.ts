@@ -2,9 +2,9 @@
 // rg_free = data count, rg_dinodes 0, version stamp 0, correct rg_crc), as mkfs.gfs2 does for
 // an empty rgrp. Cold path: runs once before the nodes start; allocation here is fine.
 
-import { Ev } from '../memory/events.js';
-import { IoStatus, type BlockIo, type EventSink } from '../platform/platform.js';
 import { emptyRgrpHeader, writeRgrpBitmapHeader, writeRgrpHeader } from '../disk/rgrp-format.js';
+import { Ev } from '../memory/events.js';
+import { type BlockIo, type EventSink, IoStatus } from '../platform/platform.js';
 import { type RgrpGeometry, rgrpSkip } from './geometry.js';
 
 /** Source code of Ev.writeInPlace for writes that are neither write-back nor replay. */
@@ -14,7 +14,13 @@ const WRITE_SOURCE_MKFS = 2;
  * Build the fresh image of block `blockIndex` (0 = header, 1.. = RB) of rgrp `rgrp` into
  * dst[dstOff .. dstOff + blockSize). The bitmap bytes are all zero, i.e. every block FREE.
  */
-export function formatRgrpBlock(geo: RgrpGeometry, rgrp: number, blockIndex: number, dst: Uint8Array, dstOff: number): void {
+export function formatRgrpBlock(
+  geo: RgrpGeometry,
+  rgrp: number,
+  blockIndex: number,
+  dst: Uint8Array,
+  dstOff: number,
+): void {
   dst.fill(0, dstOff, dstOff + geo.blockSize);
   if (blockIndex > 0) {
     writeRgrpBitmapHeader(dst, dstOff, 0);

@@ -19,13 +19,12 @@
 //
 // Hot paths (alloc, free, unlink, stateOf) use only preallocated typed arrays and integer math.
 
-import { Ev } from '../memory/events.js';
-import type { EventSink } from '../platform/platform.js';
 import { MetaType, metaType, readBe32, writeBe32 } from '../disk/meta.js';
 import {
   BlockState,
   bitmapBlockOfByte,
   bitmapOffsetOfByte,
+  emptyRgrpHeader,
   getBlockState,
   isAllowedTransition,
   isRgrpBitmapHeader,
@@ -36,8 +35,9 @@ import {
   setBlockState,
   stampRgrpBlockVersion,
   updateRgrpHeaderCrc,
-  emptyRgrpHeader,
 } from '../disk/rgrp-format.js';
+import { Ev } from '../memory/events.js';
+import type { EventSink } from '../platform/platform.js';
 import type { RgrpGeometry } from './geometry.js';
 
 /** Results of rgrp operations: alloc returns a block number (≥ 0) or one of these. */

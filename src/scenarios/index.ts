@@ -10,7 +10,9 @@ export const scenarios: readonly Scenario[] = [s1, s2, s3, s4, s5, s6];
 export function scenarioByName(name: string): Scenario {
   const s = scenarios.find((x) => x.name === name || x.name.split('-')[0] === name);
   if (s === undefined) {
-    throw new UsageError(`scenario: expected one of ${scenarios.map((x) => x.name).join(', ')}, received ${JSON.stringify(name)}`);
+    throw new UsageError(
+      `scenario: expected one of ${scenarios.map((x) => x.name).join(', ')}, received ${JSON.stringify(name)}`,
+    );
   }
   return s;
 }

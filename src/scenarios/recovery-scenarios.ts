@@ -5,7 +5,16 @@
 import type { Scenario, ScenarioScript } from './scenario.js';
 import { flush, holdersFor, op, until, writeBackAll } from './steps.js';
 
-const small = { nodes: 3, processes: 1, rgrps: 1, rgrpDataBlocks: 256, files: 64, durationMs: 4000, hz: 1000, timeScale: 1 };
+const small = {
+  nodes: 3,
+  processes: 1,
+  rgrps: 1,
+  rgrpDataBlocks: 256,
+  files: 64,
+  durationMs: 4000,
+  hz: 1000,
+  timeScale: 1,
+};
 
 /** A creates and extends slot 0 (directory block 0, R) and keeps them cached, dirty in J_A. */
 const aLogs: ScenarioScript = function* (n, p) {
@@ -41,9 +50,9 @@ export const s5: Scenario = {
 
 export const s6: Scenario = {
   name: 's6-recovery-window',
-  title: 'S6 the window in the commit\'s own ordering',
+  title: "S6 the window in the commit's own ordering",
   description:
-    'A withdraws while caching directory block 0 EX with no holder, dirty in J_A. force-withdraw clears SDF_WITHDRAW_RECOVERY HZ/5 after the error, while the survivors are still reading J_A. B\'s create in the same directory block then demotes A\'s glock to UN, which passes gate (c): B can be granted it before the replay (I1/I2). late-clear keeps the gate shut until the journal is clean.',
+    "A withdraws while caching directory block 0 EX with no holder, dirty in J_A. force-withdraw clears SDF_WITHDRAW_RECOVERY HZ/5 after the error, while the survivors are still reading J_A. B's create in the same directory block then demotes A's glock to UN, which passes gate (c): B can be granted it before the replay (I1/I2). late-clear keeps the gate shut until the journal is clean.",
   defaultProtocol: 'force-withdraw',
   config: small,
   faults: () => 'jerr:node=0,at=300ms',

@@ -29,7 +29,13 @@ export interface ScenarioOutcome {
 export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioOutcome> {
   const scenario = scenarioByName(o.name);
   const protocol = o.protocol ?? scenario.defaultProtocol;
-  const run = validateRunOptions({ ...scenario.config, mode: o.mode, seed: o.seed, protocol, faults: scenario.faults(o.seed) });
+  const run = validateRunOptions({
+    ...scenario.config,
+    mode: o.mode,
+    seed: o.seed,
+    protocol,
+    faults: scenario.faults(o.seed),
+  });
   const { runCluster } = await import('../orchestrator/run.js');
   const result = await runCluster(run.config, {
     protocol: run.protocol,
@@ -63,11 +69,21 @@ export function explain(s: Scenario, r: RunResult): string[] {
       (v) => v.timeNs !== undefined && open !== null && v.timeNs >= open && (close === null || v.timeNs <= close),
     );
     out.push(`S6 window: SDF_WITHDRAW_RECOVERY cleared at ${ms(open)}, J_0 replayed at ${ms(close)}.`);
-    if (open === null || (close !== null && open >= close)) out.push('The window never opened: the flag was cleared only after the journal was replayed (or there was no withdraw).');
-    else if (inWindow.length > 0) out.push(`The window was hit: ${inWindow.length} violation(s) inside it (first: ${inWindow[0]?.invariant} ${inWindow[0]?.detail}).`);
+    if (open === null || (close !== null && open >= close))
+      out.push(
+        'The window never opened: the flag was cleared only after the journal was replayed (or there was no withdraw).',
+      );
+    else if (inWindow.length > 0)
+      out.push(
+        `The window was hit: ${inWindow.length} violation(s) inside it (first: ${inWindow[0]?.invariant} ${inWindow[0]?.detail}).`,
+      );
     else if (!r.checker.ok) out.push('Violations were found, but none inside the window.');
-    else out.push('The window was not hit: no other node used node 0\'s blocks between the clear and the replay.');
+    else out.push("The window was not hit: no other node used node 0's blocks between the clear and the replay.");
   }
-  out.push(r.checker.ok ? 'Oracle: no violation.' : `Oracle: ${r.checker.violations.length} violation(s): ${[...new Set(r.checker.violations.map((v) => v.invariant))].join(', ')}.`);
+  out.push(
+    r.checker.ok
+      ? 'Oracle: no violation.'
+      : `Oracle: ${r.checker.violations.length} violation(s): ${[...new Set(r.checker.violations.map((v) => v.invariant))].join(', ')}.`,
+  );
   return out;
 }

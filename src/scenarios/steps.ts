@@ -2,18 +2,23 @@
 // chosen slot, plus sleeps, explicit log flushes, write-back, and holding an rgrp glock across
 // a step (what S2's second process does).
 
+import { dirBlockOf, dirEntryOffset } from '../disk/fs-layout.js';
+import { readBe64 } from '../disk/meta.js';
 import { BlockState } from '../disk/rgrp-format.js';
 import { Holder } from '../glock/holder.js';
 import { doOp, type OpHolders } from '../node/file-ops.js';
 import type { NodeCore } from '../node/node-core.js';
 import { acquire, addRgrpToTrans, EX, inodeGlock, loadRgrp, release, rgrpGlock, SH } from '../node/op-locks.js';
-import { dirBlockOf, dirEntryOffset } from '../disk/fs-layout.js';
-import { readBe64 } from '../disk/meta.js';
 import type { Proc } from '../node/proc.js';
 import { Op } from '../node/workload-mix.js';
 
 export function holdersFor(p: Proc): OpHolders {
-  return { dir: new Holder(`${p.name} dir`), inode: new Holder(`${p.name} inode`), rgrp: new Holder(`${p.name} rgrp`), fresh: new Holder(`${p.name} new`) };
+  return {
+    dir: new Holder(`${p.name} dir`),
+    inode: new Holder(`${p.name} inode`),
+    rgrp: new Holder(`${p.name} rgrp`),
+    fresh: new Holder(`${p.name} new`),
+  };
 }
 
 /** Sleep until virtual/real time `ms` (no-op if already past). */
@@ -22,7 +27,13 @@ export function* until(n: NodeCore, p: Proc, ms: number): Generator<void, void, 
   if (dt > 0) yield* n.sleep(p, dt);
 }
 
-export function* op(n: NodeCore, p: Proc, h: OpHolders, kind: keyof typeof Op, slot: number): Generator<void, number, void> {
+export function* op(
+  n: NodeCore,
+  p: Proc,
+  h: OpHolders,
+  kind: keyof typeof Op,
+  slot: number,
+): Generator<void, number, void> {
   if (n.readOnly) return -30;
   return yield* doOp(n.ctx, p, h, Op[kind], slot);
 }

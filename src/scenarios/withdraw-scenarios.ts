@@ -5,14 +5,33 @@
 import { Holder } from '../glock/holder.js';
 import { Sdf } from '../node/sdf.js';
 import type { Scenario, ScenarioScript } from './scenario.js';
-import { flush, holdersFor, holdRgrpAfterAlloc, nextStepOrWithdraw, op, release, touchInode, until, writeBackAll } from './steps.js';
+import {
+  flush,
+  holdersFor,
+  holdRgrpAfterAlloc,
+  nextStepOrWithdraw,
+  op,
+  release,
+  touchInode,
+  until,
+  writeBackAll,
+} from './steps.js';
 
 const A_SLOT = 0;
 const B_SLOT = 16;
 const C_SLOT = 32;
 
 /** The shape every withdraw scenario shares: 3 nodes, one rgrp, short and at kernel timing. */
-const small = { nodes: 3, processes: 1, rgrps: 1, rgrpDataBlocks: 256, files: 64, durationMs: 4000, hz: 1000, timeScale: 1 };
+const small = {
+  nodes: 3,
+  processes: 1,
+  rgrps: 1,
+  rgrpDataBlocks: 256,
+  files: 64,
+  durationMs: 4000,
+  hz: 1000,
+  timeScale: 1,
+};
 
 /** A: create and extend a file (R's header and bitmap logged), maybe write back, then keep writing. */
 const aWrites: ScenarioScript = function* (n, p, rnd) {
@@ -46,7 +65,7 @@ export const s1: Scenario = {
   name: 's1-stale-replay',
   title: 'S1 stale journal replayed later (legacy behaviour)',
   description:
-    'A logs R, its journal writes fail, A withdraws. Legacy honours B\'s demote without a revoke and leaves the lockspace cleanly: nobody replays J_A. B and C allocate from R; A remounts and replays J_A over their newer R (I1), and R went to B while J_A held an un-revoked copy (I2). force-withdraw and release-recover replay J_A before R moves.',
+    "A logs R, its journal writes fail, A withdraws. Legacy honours B's demote without a revoke and leaves the lockspace cleanly: nobody replays J_A. B and C allocate from R; A remounts and replays J_A over their newer R (I1), and R went to B while J_A held an un-revoked copy (I2). force-withdraw and release-recover replay J_A before R moves.",
   defaultProtocol: 'legacy',
   config: { ...small, remountAfterMs: 400 },
   // One failed log write (not sticky): the remount that follows finds a working disk path.
@@ -83,7 +102,7 @@ export const s3: Scenario = {
   name: 's3-happy-path',
   title: 'S3 expected post-commit trace (happy path)',
   description:
-    'A withdraws; survivors get the live-lock callback, one replays J_A while A polls check_journal_clean; A then releases its lockspace and B\'s queued request for R is granted after the replay. I1–I3 hold.',
+    "A withdraws; survivors get the live-lock callback, one replays J_A while A polls check_journal_clean; A then releases its lockspace and B's queued request for R is granted after the replay. I1–I3 hold.",
   defaultProtocol: 'force-withdraw',
   config: small,
   faults: () => 'jerr:node=0,at=300ms',

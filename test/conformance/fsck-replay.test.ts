@@ -19,12 +19,16 @@ import type { BlockIo } from '../../src/platform/platform.js';
 const BS = 4096;
 const haveTools = spawnSync('mkfs.gfs2', ['-V']).status === 0 && spawnSync('fsck.gfs2', ['-V']).status === 0;
 
-test('fsck.gfs2 replays a journal this engine wrote, honouring its revoke', { skip: haveTools ? false : 'gfs2-utils not installed' }, () => {
+test('fsck.gfs2 replays a journal this engine wrote, honouring its revoke', {
+  skip: haveTools ? false : 'gfs2-utils not installed',
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gfs2-conf-'));
   try {
     const img = join(dir, 'x.img');
     execFileSync('truncate', ['-s', '64M', img]);
-    execFileSync('mkfs.gfs2', ['-O', '-p', 'lock_nolock', '-j', '1', '-J', '8', '-b', String(BS), img], { stdio: 'ignore' });
+    execFileSync('mkfs.gfs2', ['-O', '-p', 'lock_nolock', '-j', '1', '-J', '8', '-b', String(BS), img], {
+      stdio: 'ignore',
+    });
     const disk = new Uint8Array(readFileSync(img));
     const dv = new DataView(disk.buffer);
     // Find journal 0 (its log headers, lh_blkno = position) and the rgrp headers by scanning.
@@ -41,7 +45,10 @@ test('fsck.gfs2 replays a journal this engine wrote, honouring its revoke', { sk
       }
       if (type === 2) rgs.push(b);
     }
-    assert.ok(startBlk > 0 && n === 2048 && rgs.length >= 2, `found journal at ${startBlk} (${n} blocks), rgrps ${rgs.join(',')}`);
+    assert.ok(
+      startBlk > 0 && n === 2048 && rgs.length >= 2,
+      `found journal at ${startBlk} (${n} blocks), rgrps ${rgs.join(',')}`,
+    );
     const [rgA, rgB] = rgs as [number, number];
     const io: BlockIo = {
       read: (_n, b, dst, off) => (dst.set(disk.subarray(b * BS, b * BS + BS), off), 0),

@@ -3,7 +3,15 @@ import { describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { crc32, crc32c, crc32cGfs2, crc32Raw } from '../../src/disk/crc.js';
-import { decodeLogHeader, encodeLogHeader, LhStatus, LogFlag, logHeaderCrc, logHeaderHash, newLogHeader } from '../../src/disk/log-format.js';
+import {
+  decodeLogHeader,
+  encodeLogHeader,
+  LhStatus,
+  LogFlag,
+  logHeaderCrc,
+  logHeaderHash,
+  newLogHeader,
+} from '../../src/disk/log-format.js';
 
 const CHECK_INPUT = new TextEncoder().encode('123456789');
 

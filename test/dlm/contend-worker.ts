@@ -107,7 +107,8 @@ function run(start: ContendStart): ContendResult {
       demoteAfterUse = false;
       if (rand() % 4 === 0) {
         // Read under PR (or a cached EX), then convert to EX and write.
-        if ((held[ri] as number) < DlmMode.pr && acquire(ri, DlmMode.pr) !== DlmStatus.granted) throw new Error('PR not granted');
+        if ((held[ri] as number) < DlmMode.pr && acquire(ri, DlmMode.pr) !== DlmStatus.granted)
+          throw new Error('PR not granted');
         usingRi = ri;
         const a = counters[ri] as number;
         for (let k = 0; k < 100; k++) seed = (seed + k) | 0;
@@ -126,7 +127,8 @@ function run(start: ContendStart): ContendResult {
         held[ri] = -1;
       }
     }
-    for (let ri = 0; ri < resources.length; ri++) if ((held[ri] as number) >= 0) dlm.release(node, resources[ri] as number);
+    for (let ri = 0; ri < resources.length; ri++)
+      if ((held[ri] as number) >= 0) dlm.release(node, resources[ri] as number);
   } catch (e) {
     result.error = e instanceof Error ? e.message : String(e);
   }

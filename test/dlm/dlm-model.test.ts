@@ -36,7 +36,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('rel' as const), n: node, r: res }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cancel' as const), n: node, r: res }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('drain' as const), n: node }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constantFrom('join' as const, 'leave' as const, 'fail' as const), n: node }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constantFrom('join' as const, 'leave' as const, 'fail' as const), n: node }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('lvbw' as const), n: node, r: res, v: fc.integer() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('lvbr' as const), r: res }) },
 );
@@ -58,7 +61,11 @@ function run(ops: Op[]): void {
     dlm.join(n);
     model.membershipChange(n, 'join');
   }
-  for (let n = 0; n < NODES; n++) assert.deepEqual(drainReal(dlm, n), model.drain(n).map((r) => mapRec(r, ids)));
+  for (let n = 0; n < NODES; n++)
+    assert.deepEqual(
+      drainReal(dlm, n),
+      model.drain(n).map((r) => mapRec(r, ids)),
+    );
   const order = new Int32Array(NODES);
   const lvb = new Int32Array(8);
   for (const [step, o] of ops.entries()) {
@@ -110,7 +117,11 @@ function run(ops: Op[]): void {
         assert.equal(dlm.requestedMode(n, id), q ? q.mode : -1, `${where}: node ${n} request on resource ${r}`);
       }
       const k = dlm.waiters(id, order);
-      assert.deepEqual([...order.subarray(0, k)], model.order(mr as NonNullable<typeof mr>).map((q) => q.node), `${where}: queue order of resource ${r}`);
+      assert.deepEqual(
+        [...order.subarray(0, k)],
+        model.order(mr as NonNullable<typeof mr>).map((q) => q.node),
+        `${where}: queue order of resource ${r}`,
+      );
     }
     for (let n = 0; n < NODES; n++) assert.equal(dlm.membership(n), model.members[n], `${where}: membership of ${n}`);
     assert.equal(dlm.generation(), model.generation, `${where}: generation`);

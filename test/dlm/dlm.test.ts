@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { limits } from '../../src/config/limits.js';
-import { CbField, CbKind, Dlm, DlmFlag, DlmMode, DlmStatus, dlmRegionBytes, GlockType, StatField } from '../../src/dlm/index.js';
+import {
+  CbField,
+  CbKind,
+  Dlm,
+  DlmFlag,
+  DlmMode,
+  DlmStatus,
+  dlmRegionBytes,
+  GlockType,
+  StatField,
+} from '../../src/dlm/index.js';
 
 const { nl, cw, pr, ex } = DlmMode;
 
@@ -110,7 +120,12 @@ for (const kind of ['fail', 'leave'] as const) {
     const slot = kind === 'fail' ? [[CbKind.recoverSlot, 0, gen, 0]] : [];
     // The survivor waiting on node 0's lock: prep first, then (failure only) the slot, then the
     // grant the purge produced, then done — gfs2 can only freeze a grant it sees after prep.
-    assert.deepEqual(drain(dlm, 1), [[CbKind.recoverPrep, gen, 0, 0], ...slot, [CbKind.ast, res, pr, 0], [CbKind.recoverDone, gen, 0, 0]]);
+    assert.deepEqual(drain(dlm, 1), [
+      [CbKind.recoverPrep, gen, 0, 0],
+      ...slot,
+      [CbKind.ast, res, pr, 0],
+      [CbKind.recoverDone, gen, 0, 0],
+    ]);
     assert.deepEqual(drain(dlm, 2), [[CbKind.recoverPrep, gen, 0, 0], ...slot, [CbKind.recoverDone, gen, 0, 0]]);
     assert.deepEqual(drain(dlm, 0), [], 'nothing is posted to the departed node');
     assert.equal(dlm.hasLock(0, res), false);
@@ -127,7 +142,10 @@ test('a grant to a node that has not read its recoverPrep yet arrives as an ast 
   // before node 1 knows recovery started, so it is delivered after the prep instead.
   assert.equal(dlm.request(1, res, ex, 0), DlmStatus.queued);
   const recs = drain(dlm, 1);
-  assert.deepEqual(recs.map((r) => r[CbField.kind]), [CbKind.recoverPrep, CbKind.recoverSlot, CbKind.recoverDone, CbKind.ast]);
+  assert.deepEqual(
+    recs.map((r) => r[CbField.kind]),
+    [CbKind.recoverPrep, CbKind.recoverSlot, CbKind.recoverDone, CbKind.ast],
+  );
   dlm.release(1, res);
   assert.equal(dlm.request(1, res, ex, 0), DlmStatus.granted, 'after the prep is read grants are synchronous again');
 });

@@ -49,7 +49,11 @@ test('four threads contending for EX on three resources never overlap and all fi
     assert.equal(counters[ri], acquisitions, `resource ${ri}: every EX acquisition bumped the counter exactly once`);
     for (let n = 0; n < NODES; n++) assert.equal(dlm.hasLock(n, resources[ri] as number), false);
   }
-  assert.equal(results.reduce((s, r) => s + r.torn, 0), 0, 'no PR holder saw a write');
+  assert.equal(
+    results.reduce((s, r) => s + r.torn, 0),
+    0,
+    'no PR holder saw a write',
+  );
   const sum = (f: number) => Array.from({ length: NODES }, (_, n) => dlm.stat(n, f)).reduce((a, b) => a + b, 0);
   t.diagnostic(
     `${elapsedMs} ms; immediate ${sum(StatField.grantsImmediate)}, queued ${sum(StatField.grantsQueued)}, slow paths ${sum(StatField.slowPaths)}, lock parks ${sum(StatField.lockParks)}, deadlocks ${sum(StatField.deadlocks)}`,

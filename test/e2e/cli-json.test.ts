@@ -9,7 +9,6 @@ import type { RunResult } from '../../src/report/result.js';
 import { type CliExit as Exit, runCli } from '../support/cli-child.js';
 import { runConfig } from './cluster.js';
 
-
 describe('gfs2-stress run --json (child process)', () => {
   let exit: Exit;
   let doc: RunResult;

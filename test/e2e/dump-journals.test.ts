@@ -14,8 +14,8 @@ import { replayJournal, scanJournal } from '../../src/journal/replay.js';
 import { type JournalLoc, JournalStatus, newJournalHead } from '../../src/journal/types.js';
 import type { BlockIo } from '../../src/platform/platform.js';
 import type { RunResult } from '../../src/report/result.js';
-import { describeRun, runSim } from './cluster.js';
 import { memIo } from '../journal/mem-io.js';
+import { describeRun, runSim } from './cluster.js';
 
 const NODES = 3;
 const BS = 512;

@@ -18,7 +18,6 @@ import type { RunResult } from '../../src/report/result.js';
 import { runCli } from '../support/cli-child.js';
 import { describeRun } from './cluster.js';
 
-
 const FLAGS = {
   mode: 'sim',
   seed: '2',
@@ -35,7 +34,6 @@ function runWithFaults(faults: string): Promise<RunResult> {
   const o = runOptionsFromFlags({ ...FLAGS, faults });
   return runCluster(o.config, { protocol: o.protocol, faults: o.faults });
 }
-
 
 describe('a sim run with --faults random and a fixed seed', () => {
   const canonical = formatFaultPlan(randomPlan(SEED, NODES, DURATION_MS));

@@ -3,15 +3,15 @@
 // records calls and answers from a script. The test delivers completions and callbacks itself.
 
 import { DlmStatus } from '../../src/dlm/api.js';
-import { defaultGlockOpsTable, type GlockOps } from '../../src/glock/ops.js';
-import { GlockManager } from '../../src/glock/manager.js';
-import type { LockModule } from '../../src/glock/lm.js';
-import { glockNodeCounterSlots, glockStatsSlots } from '../../src/glock/stats.js';
-import type { WithdrawGate } from '../../src/glock/ops.js';
-import { Proc, ProcState } from '../../src/node/proc.js';
-import type { Platform } from '../../src/platform/platform.js';
 import type { Glock } from '../../src/glock/glock.js';
 import type { Holder } from '../../src/glock/holder.js';
+import type { LockModule } from '../../src/glock/lm.js';
+import { GlockManager } from '../../src/glock/manager.js';
+import type { WithdrawGate } from '../../src/glock/ops.js';
+import { defaultGlockOpsTable, type GlockOps } from '../../src/glock/ops.js';
+import { glockNodeCounterSlots, glockStatsSlots } from '../../src/glock/stats.js';
+import { Proc, ProcState } from '../../src/node/proc.js';
+import type { Platform } from '../../src/platform/platform.js';
 
 export interface LockCall {
   res: number;
@@ -147,7 +147,9 @@ export interface Setup {
 }
 
 /** A manager on a fresh harness with its work process spawned. hz 100, time scale 1. */
-export function setup(o: { ops?: (ops: GlockOps[], trace: string[]) => void; gate?: WithdrawGate; resources?: number } = {}): Setup {
+export function setup(
+  o: { ops?: (ops: GlockOps[], trace: string[]) => void; gate?: WithdrawGate; resources?: number } = {},
+): Setup {
   const h = new Harness();
   const lm = new FakeLm(h.trace);
   const ops = defaultGlockOpsTable();

@@ -49,7 +49,10 @@ test('rule 2: a holder is granted when the node already holds exactly the wanted
 });
 
 test('rule 3: GL_EXACT denies SH under a node-level EX that rule 4 would otherwise grant', () => {
-  const [gl, [, exact]] = queueOf(ex, [{ state: sh, granted: true }, { state: sh, flags: HolderFlag.exact }]);
+  const [gl, [, exact]] = queueOf(ex, [
+    { state: sh, granted: true },
+    { state: sh, flags: HolderFlag.exact },
+  ]);
   assert.equal(mayGrant(gl, exact as Holder), false);
 });
 

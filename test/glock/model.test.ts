@@ -13,7 +13,15 @@ import type { Proc } from '../../src/node/proc.js';
 import { MS, setup } from './harness.js';
 
 const STATES = [LmState.ex, LmState.sh, LmState.df] as const;
-const FLAGS = [0, HolderFlag.try, HolderFlag.any, HolderFlag.exact, HolderFlag.priority, HolderFlag.nocache, HolderFlag.try1cb];
+const FLAGS = [
+  0,
+  HolderFlag.try,
+  HolderFlag.any,
+  HolderFlag.exact,
+  HolderFlag.priority,
+  HolderFlag.nocache,
+  HolderFlag.try1cb,
+];
 
 type Op =
   | { k: 'nq'; who: number; gl: number; state: number; flags: number }

@@ -130,6 +130,9 @@ test('a PRIORITY waiter queues ahead of earlier waiters', () => {
   m.dq(pa, a);
   h.run();
   // The node converts EX → SH (the head wants SH) and grants the waiters in queue order.
-  const grantedPids = h.eventsOf(Ev.grant).slice(1).map((e) => e[4]);
+  const grantedPids = h
+    .eventsOf(Ev.grant)
+    .slice(1)
+    .map((e) => e[4]);
   assert.deepEqual(grantedPids, [pd.pid, pb.pid, pc.pid]);
 });

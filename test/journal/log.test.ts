@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeLogDescriptor, decodeLogHeader, LdType, LhStatus, LogFlag, newLogDescriptor, newLogHeader, readLdEntry } from '../../src/disk/log-format.js';
+import {
+  decodeLogDescriptor,
+  decodeLogHeader,
+  LdType,
+  LhStatus,
+  LogFlag,
+  newLogDescriptor,
+  newLogHeader,
+  readLdEntry,
+} from '../../src/disk/log-format.js';
 import { readBe64 } from '../../src/disk/meta.js';
 import { findHead } from '../../src/journal/head.js';
 import { LogBatch, LogManager } from '../../src/journal/log.js';
@@ -31,7 +40,15 @@ describe('LogManager.flush', () => {
       return write(node, blk, src, off, j);
     };
     const d = r.dataStart;
-    assert.equal(r.log.flush(batchOf([[d, 1], [d + 5, 1]])), JournalStatus.ok);
+    assert.equal(
+      r.log.flush(
+        batchOf([
+          [d, 1],
+          [d + 5, 1],
+        ]),
+      ),
+      JournalStatus.ok,
+    );
     assert.deepEqual(written, [2, 3, 4, 5]);
     const ld = newLogDescriptor();
     assert.equal(decodeLogDescriptor(r.io.disk, jOff(r, 0), BS, ld), 0);
@@ -51,7 +68,12 @@ describe('LogManager.flush', () => {
   test('write-back copies each image from its journal block in place and moves the tail to the head', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    r.log.flush(batchOf([[d, 3], [d + 1, 4]]));
+    r.log.flush(
+      batchOf([
+        [d, 3],
+        [d + 1, 4],
+      ]),
+    );
     assert.equal(r.log.tail, 0);
     assert.equal(r.log.writeBack(10), 2);
     assert.deepEqual(inPlace(r.io.disk, d + 1), image(d + 1, 4));
@@ -87,7 +109,15 @@ describe('LogManager.flush', () => {
     const r = rig(32, 5);
     const d = r.dataStart;
     let flushes = 0;
-    while (r.log.flush(batchOf([[d + flushes, 1], [d + flushes + 1, 1]])) === JournalStatus.ok) flushes++;
+    while (
+      r.log.flush(
+        batchOf([
+          [d + flushes, 1],
+          [d + flushes + 1, 1],
+        ]),
+      ) === JournalStatus.ok
+    )
+      flushes++;
     assert.ok(flushes >= 6 && flushes <= 8, `${flushes} flushes of 4 blocks fit in 32`);
     assert.equal(r.log.flush(batchOf([[d, 9]])), JournalStatus.noSpace);
     assert.ok(r.log.writeBack(1000) > 0);
@@ -100,7 +130,16 @@ describe('LogManager.flush', () => {
     // wrote there, so that space is free only once a header records the new tail.
     const r = rig(32, 0); // the log starts at position 0
     const d = r.dataStart;
-    for (let i = 0; i < 6; i++) assert.equal(r.log.flush(batchOf([[d + 2 * i, 1], [d + 2 * i + 1, 1]])), 0); // 0..23
+    for (let i = 0; i < 6; i++)
+      assert.equal(
+        r.log.flush(
+          batchOf([
+            [d + 2 * i, 1],
+            [d + 2 * i + 1, 1],
+          ]),
+        ),
+        0,
+      ); // 0..23
     assert.equal(r.log.writeBack(100), 12);
     assert.equal(r.log.tail, 24);
     const big = new LogBatch(64);
@@ -150,7 +189,12 @@ describe('LogManager.revoke', () => {
   test('a revoke of a written-back block goes out in a REVOKE descriptor before the next header', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    r.log.flush(batchOf([[d, 1], [d + 1, 1]])); // 0..3
+    r.log.flush(
+      batchOf([
+        [d, 1],
+        [d + 1, 1],
+      ]),
+    ); // 0..3
     // d stays dirty, so the tail stays at this flush and d + 1's copy is still replayable.
     r.log.writeBackBlocks([d + 1]);
     assert.equal(r.log.revoke([d + 1]), 1);
@@ -165,7 +209,12 @@ describe('LogManager.revoke', () => {
   test('a revoke of a still-dirty block writes it in place first', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    r.log.flush(batchOf([[d, 5], [d + 1, 5]]));
+    r.log.flush(
+      batchOf([
+        [d, 5],
+        [d + 1, 5],
+      ]),
+    );
     assert.equal(r.log.revoke([d]), 1);
     assert.deepEqual(inPlace(r.io.disk, d), image(d, 5));
     assert.equal(r.log.dirtyBlocks(), 1);
@@ -240,7 +289,15 @@ describe('mount and unmount', () => {
     const d = r.dataStart;
     const head = newJournalHead();
     for (let i = 0; i < 60; i++) {
-      assert.equal(r.log.flush(batchOf([[d + (i % 5), i + 1], [d + 10 + (i % 3), i + 1]])), JournalStatus.ok);
+      assert.equal(
+        r.log.flush(
+          batchOf([
+            [d + (i % 5), i + 1],
+            [d + 10 + (i % 3), i + 1],
+          ]),
+        ),
+        JournalStatus.ok,
+      );
       assert.equal(findHead(r.io, 1, r.loc, head), JournalStatus.ok);
       assert.equal(head.blkno, (r.log.head + 31) % 32);
       assert.equal(head.sequence, r.log.sequence - 1);

@@ -1,12 +1,12 @@
 // Test helper: a BlockIo over a plain Uint8Array disk, with optional write failure and a hook
 // that sees every write before it lands (to take crash snapshots). Not a test file itself.
 
-import { type BlockIo, IoStatus } from '../../src/platform/platform.js';
 import { MetaType, writeMetaHeader } from '../../src/disk/meta.js';
 import { LogManager } from '../../src/journal/log.js';
 import { mkfsJournal } from '../../src/journal/mkfs.js';
 import type { BlockCopyIo } from '../../src/journal/replay.js';
 import type { JournalLoc } from '../../src/journal/types.js';
+import { type BlockIo, IoStatus } from '../../src/platform/platform.js';
 
 export interface MemIo extends BlockIo {
   readonly disk: Uint8Array;
@@ -55,7 +55,10 @@ export function memIo(disk: Uint8Array, blockSize: number): MemIo {
 }
 
 /** Events collected as [kind, a, b, c] tuples. */
-export function eventLog(): { events: number[][]; emit(kind: number, a: number, b: number, c: number, d: number): void } {
+export function eventLog(): {
+  events: number[][];
+  emit(kind: number, a: number, b: number, c: number, d: number): void;
+} {
   const events: number[][] = [];
   return {
     events,

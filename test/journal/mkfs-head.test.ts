@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { decodeLogHeader, LhStatus, LogFlag, newLogHeader } from '../../src/disk/log-format.js';
 import { SharedDisk } from '../../src/disk/device.js';
+import { decodeLogHeader, LhStatus, LogFlag, newLogHeader } from '../../src/disk/log-format.js';
 import { findHead } from '../../src/journal/head.js';
 import { mkfsJournal } from '../../src/journal/mkfs.js';
 import { type JournalLoc, JournalStatus, newJournalHead } from '../../src/journal/types.js';
@@ -102,7 +102,9 @@ describe('findHead on damaged journals', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 31 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 32 * BS - 1 }), fc.integer({ min: 1, max: 255 })), { maxLength: 40 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 32 * BS - 1 }), fc.integer({ min: 1, max: 255 })), {
+          maxLength: 40,
+        }),
         (s0, flips) => {
           const { io, loc } = fresh(32, s0, 0);
           for (const [at, x] of flips) io.disk[at] = (io.disk[at] as number) ^ x;

@@ -25,9 +25,21 @@ type Op =
 
 const blockArb = fc.integer({ min: 0, max: DATA_BLOCKS - 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('tx' as const), blocks: fc.uniqueArray(blockArb, { minLength: 1, maxLength: 5 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('tx' as const),
+      blocks: fc.uniqueArray(blockArb, { minLength: 1, maxLength: 5 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wb' as const), count: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), blocks: fc.uniqueArray(blockArb, { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('release' as const),
+      blocks: fc.uniqueArray(blockArb, { minLength: 1, maxLength: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('free' as const), block: blockArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remount' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const) }) },
@@ -41,7 +53,14 @@ interface Snapshot {
   model: Model;
 }
 
-function checkRecovered(disk: Uint8Array, loc: JournalLoc, dataStart: number, model: Model, what: string, oneCopy: boolean): void {
+function checkRecovered(
+  disk: Uint8Array,
+  loc: JournalLoc,
+  dataStart: number,
+  model: Model,
+  what: string,
+  oneCopy: boolean,
+): void {
   // Alternate the two replay paths: read + write through scratch, and BlockCopyIo.copyBlock.
   const io = oneCopy ? memCopyIo(disk, RIG_BS) : memIo(disk, RIG_BS);
   const res = replayJournal(io, 7, loc, null, { diskBlocks: disk.length / RIG_BS });

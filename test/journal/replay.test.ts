@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { decodeLogHeader, encodeLogDescriptor, LdOff, LdType, LhStatus, LogFlag, newLogHeader } from '../../src/disk/log-format.js';
+import {
+  decodeLogHeader,
+  encodeLogDescriptor,
+  LdOff,
+  LdType,
+  LhStatus,
+  LogFlag,
+  newLogHeader,
+} from '../../src/disk/log-format.js';
 import { GFS2_MAGIC, writeBe32, writeBe64 } from '../../src/disk/meta.js';
 import { dumpJournal } from '../../src/journal/dump.js';
 import { findHead } from '../../src/journal/head.js';
@@ -23,7 +31,10 @@ describe('replayJournal', () => {
   test('replay writes every committed image in place and reports replayed of total', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1]]);
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+    ]);
     flushOf(r.log, [[d + 2, 1]]);
     const res = replayJournal(r.io, 0, r.loc);
     assert.equal(res.status, JournalStatus.ok);
@@ -34,7 +45,10 @@ describe('replayJournal', () => {
   test('a later revoke skips the earlier image of its block only: "replayed 1 of 2"', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1]]);
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+    ]);
     r.log.writeBackBlocks([d + 1]);
     r.log.revoke([d + 1]);
     r.log.flush(null);
@@ -47,7 +61,10 @@ describe('replayJournal', () => {
   test('an image logged after the revoke of its block is replayed (revokes are positional)', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1]]);
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+    ]);
     r.log.writeBackBlocks([d]);
     r.log.revoke([d]);
     r.log.flush(null);
@@ -60,7 +77,10 @@ describe('replayJournal', () => {
   test('replay through BlockCopyIo.copyBlock leaves the same disk and events as read + write', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1]]);
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+    ]);
     r.log.writeBackBlocks([d + 1]);
     r.log.revoke([d + 1]);
     flushOf(r.log, [[d + 2, 3]]);
@@ -77,7 +97,13 @@ describe('replayJournal', () => {
   test('replay follows the active region across the wrap point', () => {
     const r = rig(32, 4); // head at 27: the log starts at 28 and wraps after 3 more blocks
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1], [d + 2, 1], [d + 3, 1], [d + 4, 1]]);
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+      [d + 2, 1],
+      [d + 3, 1],
+      [d + 4, 1],
+    ]);
     assert.equal(r.log.head, 3); // 28..31, 0, 1 for LD + images, header at 2
     const res = replayJournal(r.io, 0, r.loc);
     assert.deepEqual([res.status, res.replayed], [JournalStatus.ok, 5]);
@@ -113,7 +139,10 @@ describe('replayJournal', () => {
   test('a descriptor whose length runs past the head stops replay with corrupt and writes nothing', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1]]); // LD at 0, header at 3
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+    ]); // LD at 0, header at 3
     const ldOff = (r.loc.startBlk + 0) * BS;
     encodeLogDescriptor(r.io.disk, ldOff, BS, LdType.metadata, 41, 40, 0);
     const before = r.io.disk.slice();
@@ -147,25 +176,29 @@ describe('replayJournal', () => {
 
   test('replay of any corruption of the active region never throws and never writes outside the disk', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 30 }), (flips) => {
-        const r = rig(32, 9);
-        const d = r.dataStart;
-        flushOf(r.log, [[d, 1], [d + 1, 1], [d + 2, 1]]);
-        r.log.writeBackBlocks([d + 1]);
-        r.log.revoke([d + 1]);
-        flushOf(r.log, [[d + 3, 1]]);
-        const span = 12 * BS; // the blocks the two flushes wrote (from position 23)
-        for (const [at, x] of flips) {
-          const off = (r.loc.startBlk + 23) * BS + (at % span);
-          const wrapped = off >= (r.loc.startBlk + 32) * BS ? off - 32 * BS : off;
-          r.io.disk[wrapped] = (r.io.disk[wrapped] as number) ^ x;
-        }
-        const res = replayJournal(r.io, 0, r.loc, null, { diskBlocks: r.io.disk.length / BS });
-        assert.ok(
-          [JournalStatus.ok, JournalStatus.corrupt].includes(res.status as 0 | -74),
-          `status ${res.status}`,
-        );
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 30 }),
+        (flips) => {
+          const r = rig(32, 9);
+          const d = r.dataStart;
+          flushOf(r.log, [
+            [d, 1],
+            [d + 1, 1],
+            [d + 2, 1],
+          ]);
+          r.log.writeBackBlocks([d + 1]);
+          r.log.revoke([d + 1]);
+          flushOf(r.log, [[d + 3, 1]]);
+          const span = 12 * BS; // the blocks the two flushes wrote (from position 23)
+          for (const [at, x] of flips) {
+            const off = (r.loc.startBlk + 23) * BS + (at % span);
+            const wrapped = off >= (r.loc.startBlk + 32) * BS ? off - 32 * BS : off;
+            r.io.disk[wrapped] = (r.io.disk[wrapped] as number) ^ x;
+          }
+          const res = replayJournal(r.io, 0, r.loc, null, { diskBlocks: r.io.disk.length / BS });
+          assert.ok([JournalStatus.ok, JournalStatus.corrupt].includes(res.status as 0 | -74), `status ${res.status}`);
+        },
+      ),
     );
   });
 });
@@ -174,7 +207,11 @@ describe('scanJournal and dumpJournal', () => {
   test('scan lists every image of the active region with position, version and revoked flag, writing nothing', () => {
     const r = rig(64, 0);
     const d = r.dataStart;
-    flushOf(r.log, [[d, 1], [d + 1, 1], [d + 2, 1]]); // images at 1..3; d + 2 keeps the tail here
+    flushOf(r.log, [
+      [d, 1],
+      [d + 1, 1],
+      [d + 2, 1],
+    ]); // images at 1..3; d + 2 keeps the tail here
     r.log.writeBackBlocks([d]);
     r.log.revoke([d]);
     flushOf(r.log, [[d + 1, 2]]); // LD 5, image 6, revoke 7

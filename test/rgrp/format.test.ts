@@ -43,8 +43,7 @@ const REAL_RG0_4K =
   '0000000000000000000000000000000000000000000000000000000000000000';
 // The first 67 bitmap bytes of rgrp 1 (block 2074, offset 128); every later byte is 0.
 // Counted by hand from the image: 9 DINODE, 256 USED, 14043 FREE = rg_free.
-const REAL_RG1_BITMAP_PREFIX =
-  `ff${'55'.repeat(64)}ff03`;
+const REAL_RG1_BITMAP_PREFIX = `ff${'55'.repeat(64)}ff03`;
 // Both rindex entries, from the stuffed rindex dinode (block 2337, offset 232). mkfs.gfs2 leaves
 // stack bytes in the pad and reserved area; gfs2_edit -p rindex prints
 // ri_addr 17 ri_length 1 ri_data0 18 ri_data 2056 ri_bitbytes 514, and 2074 1 2075 14308 3577.
@@ -60,8 +59,15 @@ describe('rgrp header format', () => {
   test('a real mkfs.gfs2 rgrp header decodes to the fields gfs2_edit prints', () => {
     const h = readRgrpHeader(fromHex(REAL_RG1_4K), 0);
     assert.deepEqual(h, {
-      flags: 0, free: 14043, dinodes: 9, skip: 0, igeneration: 0,
-      data0: 2075, data: 14308, bitbytes: 3577, crc: 385337903,
+      flags: 0,
+      free: 14043,
+      dinodes: 9,
+      skip: 0,
+      igeneration: 0,
+      data0: 2075,
+      data: 14308,
+      bitbytes: 3577,
+      crc: 385337903,
     });
   });
 
@@ -82,7 +88,17 @@ describe('rgrp header format', () => {
   });
 
   test('a header round-trips through write and read at a non-zero offset', () => {
-    const h = { ...emptyRgrpHeader(), flags: 1, free: 7, dinodes: 2, skip: 300, igeneration: 2 ** 40 + 5, data0: 1234, data: 64, bitbytes: 16 };
+    const h = {
+      ...emptyRgrpHeader(),
+      flags: 1,
+      free: 7,
+      dinodes: 2,
+      skip: 300,
+      igeneration: 2 ** 40 + 5,
+      data0: 1234,
+      data: 64,
+      bitbytes: 16,
+    };
     const b = new Uint8Array(4096);
     const crc = writeRgrpHeader(b, 512, h, 99);
     assert.deepEqual(readRgrpHeader(b, 512), { ...h, crc });
@@ -114,8 +130,20 @@ describe('rgrp header format', () => {
 
 describe('rindex entries', () => {
   test('real mkfs.gfs2 rindex entries decode to what gfs2_edit -p rindex prints', () => {
-    assert.deepEqual(readRindexEntry(fromHex(REAL_RINDEX_0), 0), { addr: 17, length: 1, data0: 18, data: 2056, bitbytes: 514 });
-    assert.deepEqual(readRindexEntry(fromHex(REAL_RINDEX_1), 0), { addr: 2074, length: 1, data0: 2075, data: 14308, bitbytes: 3577 });
+    assert.deepEqual(readRindexEntry(fromHex(REAL_RINDEX_0), 0), {
+      addr: 17,
+      length: 1,
+      data0: 18,
+      data: 2056,
+      bitbytes: 514,
+    });
+    assert.deepEqual(readRindexEntry(fromHex(REAL_RINDEX_1), 0), {
+      addr: 2074,
+      length: 1,
+      data0: 2075,
+      data: 14308,
+      bitbytes: 3577,
+    });
   });
 
   test('a rindex entry round-trips and is written with a zeroed pad and reserved area', () => {

@@ -251,18 +251,34 @@ describe('model-based check against a simple Set model', () => {
 
   const opArb = (data: number): fc.Arbitrary<Op> =>
     fc.oneof(
-      { weight: 5, arbitrary: fc.record({ op: fc.constant('alloc' as const), kind: fc.constantFrom(USED, DINODE), goal: fc.integer({ min: -2, max: data + 2 }) }) },
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          op: fc.constant('alloc' as const),
+          kind: fc.constantFrom(USED, DINODE),
+          goal: fc.integer({ min: -2, max: data + 2 }),
+        }),
+      },
       { weight: 3, arbitrary: fc.record({ op: fc.constant('free' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('unlink' as const), pick: fc.nat() }) },
-      { weight: 1, arbitrary: fc.record({ op: fc.constant('freeAny' as const), k: fc.integer({ min: 0, max: data - 1 }) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({ op: fc.constant('freeAny' as const), k: fc.integer({ min: 0, max: data - 1 }) }),
+      },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('flush' as const) }) },
     );
 
   test('rg_free equals the FREE bit count and the model in a small rgrp that fills up', () => {
-    fc.assert(fc.property(fc.array(opArb(13), { maxLength: 120 }), (ops) => run(13, ops)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(opArb(13), { maxLength: 120 }), (ops) => run(13, ops)),
+      { numRuns: 200 },
+    );
   });
 
   test('rg_free equals the FREE bit count and the model across header and RB bitmap blocks', () => {
-    fc.assert(fc.property(fc.array(opArb(2000), { maxLength: 80 }), (ops) => run(2000, ops)), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.array(opArb(2000), { maxLength: 80 }), (ops) => run(2000, ops)),
+      { numRuns: 40 },
+    );
   });
 });

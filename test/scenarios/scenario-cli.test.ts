@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runCli as cli } from '../support/cli-child.js';
 
-
 const NAMES = [
   's1-stale-replay',
   's2-secondary-release',

@@ -29,7 +29,8 @@ async function assertClean(name: string, protocol: string, seed: number): Promis
 
 describe('s1-stale-replay', () => {
   for (const seed of SEEDS) {
-    test(`is caught as a stale replay (I1 or I2) under legacy, seed ${seed}`, () => assertCaughtStale('s1-stale-replay', 'legacy', seed));
+    test(`is caught as a stale replay (I1 or I2) under legacy, seed ${seed}`, () =>
+      assertCaughtStale('s1-stale-replay', 'legacy', seed));
   }
   for (const protocol of ['force-withdraw', 'release-recover']) {
     for (const seed of SEEDS) {
@@ -40,7 +41,8 @@ describe('s1-stale-replay', () => {
 
 describe('s2-secondary-release', () => {
   for (const seed of SEEDS) {
-    test(`is caught under force-withdraw:no-secondary-wait, seed ${seed}`, () => assertCaughtStale('s2-secondary-release', 'force-withdraw:no-secondary-wait', seed));
+    test(`is caught under force-withdraw:no-secondary-wait, seed ${seed}`, () =>
+      assertCaughtStale('s2-secondary-release', 'force-withdraw:no-secondary-wait', seed));
   }
   for (const protocol of ['force-withdraw', 'release-recover']) {
     for (const seed of SEEDS) {

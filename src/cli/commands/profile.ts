@@ -15,12 +15,12 @@ import { formatLive, formatRunView, type LiveSnapshot, snapshotLoad, takeSnapsho
 import { formatGlstats } from '../../profile/glstats.js';
 import { type ProfileFlags, type ProfileOptions, ProfileViews, parseProfileOptions } from '../../profile/options.js';
 import { toJson } from '../../report/json.js';
-import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import type { RunResult } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
+import { attachTrace, traceLine } from '../../report/trace/attach.js';
+import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, type OutStream, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
-import { ExitCode } from '../exit-codes.js';
 import { emptyRunResult, exitCodeOf, formatRunHeader, type RunFlags, runOptionsFromFlags } from './run.js';
 
 const PROFILE_DURATION = '3s';

@@ -16,13 +16,13 @@ import {
 } from '../../config/config.js';
 import { formatDuration } from '../../config/duration.js';
 import { type Config, Modes, Workloads } from '../../config/types.js';
+import type { ClusterMemory } from '../../memory/cluster-memory.js';
+import type { EventObserver } from '../../orchestrator/consumer.js';
 import { toJson } from '../../report/json.js';
+import type { GlockProfile } from '../../report/result.js';
 import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, toolInfo } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
 import { attachTrace, traceLine } from '../../report/trace/attach.js';
-import type { EventObserver } from '../../orchestrator/consumer.js';
-import type { ClusterMemory } from '../../memory/cluster-memory.js';
-import type { GlockProfile } from '../../report/result.js';
 import { ExitCode } from '../exit-codes.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
