@@ -8,6 +8,7 @@ import { toInteger, validateProtocol, validateRunOptions } from '../config/confi
 import { parseDuration } from '../config/duration.js';
 import { describeReceived, UsageError } from '../config/errors.js';
 import type { Mode } from '../config/types.js';
+import type { SoakOptions } from './runner.js';
 import type { SeedBase } from './seed.js';
 import { parseFraction, parseShard, SEED_MAX, type Shard } from './shard.js';
 import { SHRINK_ATTEMPTS_DEFAULT } from './shrink.js';
@@ -47,17 +48,12 @@ export interface SoakFlags {
   readonly color?: boolean;
 }
 
-export interface SoakCliOptions {
-  readonly protocol: string;
-  readonly mode: Mode;
-  readonly threadsRatio: number;
-  readonly faults: string;
-  readonly base: SeedBase;
-  readonly firstSeed: number;
-  readonly seeds: number | null;
-  readonly wallMs: number | null;
-  readonly shard: Shard;
-  readonly recheck: number;
+/** What the soak command parsed: the runner's range and checks, plus the CLI's own settings. */
+export interface SoakCliOptions
+  extends Pick<
+    SoakOptions,
+    'protocol' | 'mode' | 'threadsRatio' | 'faults' | 'base' | 'firstSeed' | 'seeds' | 'wallMs' | 'shard' | 'recheck'
+  > {
   readonly shrink: boolean;
   readonly shrinkAttempts: number;
   readonly shrinkMax: number;
