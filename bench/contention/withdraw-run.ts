@@ -10,7 +10,7 @@
 
 import { validateRunOptions } from '../../src/config/config.js';
 import { Ev, WithdrawPhase } from '../../src/memory/events.js';
-import { runCluster } from '../../src/orchestrator/run.js';
+import { runWatched } from '../watched-run.js';
 
 /** Workload intensity levels of the sweep: fewer files, hotter skew, more writes = more contention. */
 export const INTENSITIES = {
@@ -40,7 +40,6 @@ const RUN_CAP_MS = 120_000;
 const TAIL_MS = 300;
 /** Stop anyway if no withdraw has finished this long after the run started (a bound). */
 const WITHDRAW_WAIT_MAX_MS = 30_000;
-const POLL_MS = 10;
 
 export interface WithdrawSample {
   /** Encoded HDR histograms of the run (empty string when none was recorded). */
@@ -91,31 +90,12 @@ export async function runWithdrawPoint(p: ContentionPoint, seed: number): Promis
     faults: CONTENTION_FAULTS,
   });
   const watch = new WithdrawWatch(p.nodes);
-  const stop = new AbortController();
-  const t0 = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const done = watch.releasedAtMs > 0 && now - watch.releasedAtMs >= TAIL_MS;
-    if (done || now - t0 >= WITHDRAW_WAIT_MAX_MS) {
-      clearInterval(timer);
-      stop.abort();
-    }
-  }, POLL_MS);
-  let r: Awaited<ReturnType<typeof runCluster>>;
-  try {
-    r = await runCluster(o.config, {
-      protocol: o.protocol,
-      faults: o.faults,
-      observers: [watch.observe],
-      signal: stop.signal,
-    });
-  } finally {
-    clearInterval(timer);
-  }
-  const wallMs = performance.now() - t0;
-  if (r.state !== 'completed') {
-    throw new Error(`contention run ${JSON.stringify(p)} seed ${seed} ${r.state}: ${r.error?.message ?? ''}`);
-  }
+  const { result: r, wallMs } = await runWatched(
+    o,
+    watch.observe,
+    `contention run ${JSON.stringify(p)} seed ${seed}`,
+    (now, t0) => (watch.releasedAtMs > 0 && now - watch.releasedAtMs >= TAIL_MS) || now - t0 >= WITHDRAW_WAIT_MAX_MS,
+  );
   const secondaryWaitsNs: number[] = [];
   const blockedRequestsNs: number[] = [];
   for (const w of r.withdraws ?? []) {

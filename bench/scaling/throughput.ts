@@ -11,13 +11,12 @@
 import os from 'node:os';
 import { validateRunOptions } from '../../src/config/config.js';
 import { Ev } from '../../src/memory/events.js';
-import { runCluster } from '../../src/orchestrator/run.js';
+import { runWatched } from '../watched-run.js';
 
 /** Cap on a run: every node should have started long before (a bound, never reached normally). */
 const RUN_CAP_MS = 120_000;
 /** If some node has not started by then (mount failed, or the machine is starved), measure anyway. */
 const START_WAIT_MAX_MS = 30_000;
-const POLL_MS = 10;
 
 export interface ThroughputPoint {
   readonly nodes: number;
@@ -82,16 +81,13 @@ export async function measureThroughput(p: ThroughputPoint): Promise<ThroughputS
     faults: null,
   });
   const w = new OpWindow(p.nodes);
-  const stop = new AbortController();
-  const t0 = performance.now();
   let cpu0: NodeJS.CpuUsage | null = null;
   let windowT0 = 0;
   let cpuPercent = 0;
   let nodesWorking = 0;
   // Events reach the observer up to one drain interval late, so the window is opened at the
   // node's timestamp and closed by wall time with a margin; ops are counted by timestamp.
-  const timer = setInterval(() => {
-    const now = performance.now();
+  const windowClosed = (now: number, t0: number): boolean => {
     if (cpu0 === null) {
       if (w.startedCount === p.nodes || (w.startedCount > 0 && now - t0 > START_WAIT_MAX_MS)) {
         nodesWorking = w.startedCount;
@@ -100,30 +96,19 @@ export async function measureThroughput(p: ThroughputPoint): Promise<ThroughputS
         cpu0 = process.cpuUsage();
         windowT0 = now;
       }
-      return;
+      return false;
     }
-    if (now - windowT0 >= p.windowMs + 100) {
-      const cpu = process.cpuUsage(cpu0);
-      cpuPercent = ((cpu.user + cpu.system) / 1000 / (now - windowT0) / os.availableParallelism()) * 100;
-      clearInterval(timer);
-      stop.abort();
-    }
-  }, POLL_MS);
-  let r: Awaited<ReturnType<typeof runCluster>>;
-  try {
-    r = await runCluster(o.config, {
-      protocol: o.protocol,
-      faults: o.faults,
-      observers: [w.observe],
-      signal: stop.signal,
-    });
-  } finally {
-    clearInterval(timer);
-  }
-  const wallMs = performance.now() - t0;
-  if (r.state !== 'completed')
-    throw new Error(`scaling run ${JSON.stringify(p)} ${r.state}: ${r.error?.message ?? ''}`);
-  if (!stop.signal.aborted)
+    if (now - windowT0 < p.windowMs + 100) return false;
+    const cpu = process.cpuUsage(cpu0);
+    cpuPercent = ((cpu.user + cpu.system) / 1000 / (now - windowT0) / os.availableParallelism()) * 100;
+    return true;
+  };
+  const {
+    result: r,
+    wallMs,
+    stopped,
+  } = await runWatched(o, w.observe, `scaling run ${JSON.stringify(p)}`, windowClosed);
+  if (!stopped)
     throw new Error(
       `scaling run ${JSON.stringify(p)}: ended before its measuring window closed (${w.startedCount} of ${p.nodes} nodes started)`,
     );
