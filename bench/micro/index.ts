@@ -72,7 +72,7 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     {
       what: 'DLM request + release on a free resource (ns/op)',
       baselineWhat: 'Atomics.compareExchange lock + store release on a word of the same table',
-      unit: '× raw cost',
+      unit: 'ns',
       target: '≤ 5×',
     },
     'higher',
@@ -84,7 +84,7 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     {
       what: 'cached glock re-acquire + release, no DLM traffic (ns/op)',
       baselineWhat: 'raw compareExchange pair',
-      unit: '× raw cost',
+      unit: 'ns',
       target: '≤ 5×',
     },
     'higher',
@@ -119,7 +119,7 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     {
       what: 'lock requests/s of the Atomics DLM',
       baselineWhat: 'a postMessage lock server (a central thread granting locks)',
-      unit: '×',
+      unit: 'ops/s',
       target: '≥ 100×',
     },
     'higher',
@@ -131,7 +131,7 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     {
       what: 'two nodes ping-ponging EX on one glock (callback → demote → grant), handoffs/s',
       baselineWhat: 'raw Atomics ping-pong, same spin-then-wait policy',
-      unit: '×',
+      unit: 'handoffs/s',
       target: '≥ 0.5×',
     },
     'higher',
@@ -180,7 +180,7 @@ export async function runMicro(ctx: BenchContext, z: MicroSizes): Promise<SuiteO
     {
       what: 'journal replay of METADATA blocks (blocks/s)',
       baselineWhat: 'copyWithin of the same blocks to the same places',
-      unit: '×',
+      unit: 'blocks/s',
       target: '≥ 0.5×',
     },
     'higher',
