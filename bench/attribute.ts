@@ -7,10 +7,10 @@
 // violation's label and reason, and the seeds per label. Exit 2 on bad arguments.
 
 import { readFileSync } from 'node:fs';
-import { validateRunOptions } from '../src/config/config.js';
 import { FaultCode } from '../src/faults/model.js';
 import { Ev, WithdrawPhase } from '../src/memory/events.js';
 import { runCluster } from '../src/orchestrator/run.js';
+import { defaultSoakSeedOptions } from '../src/soak/options.js';
 import {
   type Attribution,
   attribute,
@@ -82,19 +82,10 @@ const seeds = seedsFromArgs(rest);
 const bySeed: { seed: number; faults: string | null; label: Label | null; violations: Attribution[] }[] = [];
 const seedsByLabel: Record<Label, number[]> = { S6: [], A: [], B: [], other: [] };
 for (const seed of seeds) {
-  let o: ReturnType<typeof validateRunOptions>;
+  let o: ReturnType<typeof defaultSoakSeedOptions>;
   try {
-    // The fault table's configuration (bench/fault-table.ts).
-    o = validateRunOptions({
-      mode: 'sim',
-      seed,
-      nodes: 3,
-      processes: 2,
-      durationMs: '2s',
-      files: 64,
-      protocol,
-      faults: 'random',
-    });
+    // The fault table's configuration: the default soak seed.
+    o = defaultSoakSeedOptions(seed, protocol);
   } catch (e) {
     usage('a valid protocol', `${protocol} (${(e as Error).message})`);
   }

@@ -5,8 +5,8 @@
 // themselves per invariant (for bench/attribute.ts --from-table), and one reproducing example
 // (seed + fault plan + detail) per invariant.
 
-import { validateRunOptions } from '../src/config/config.js';
 import { runCluster } from '../src/orchestrator/run.js';
+import { defaultSoakSeedOptions } from '../src/soak/options.js';
 
 const [protocol = 'force-withdraw', seedsText = '100', firstText = '1'] = process.argv.slice(2);
 const seeds = Number(seedsText);
@@ -20,16 +20,7 @@ let violated = 0;
 let errored = 0;
 for (let seed = first; seed < first + seeds; seed++) {
   // A small cluster so one seed takes well under a second of wall time.
-  const o = validateRunOptions({
-    mode: 'sim',
-    seed,
-    nodes: 3,
-    processes: 2,
-    durationMs: '2s',
-    files: 64,
-    protocol,
-    faults: 'random',
-  });
+  const o = defaultSoakSeedOptions(seed, protocol);
   const r = await runCluster(o.config, { protocol: o.protocol, faults: o.faults });
   if (r.state === 'errored') {
     errored++;

@@ -5,9 +5,9 @@
 // for an unchanged history. Usage, after `npm run build`:
 //   node dist/bench/sim-speed.js [seeds=20] [firstSeed=1] [--warmup=3] [--quiet]
 
-import { validateRunOptions } from '../src/config/config.js';
 import { simCounters } from '../src/driver/sim.js';
 import { runCluster } from '../src/orchestrator/run.js';
+import { defaultSoakSeedOptions } from '../src/soak/options.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quiet = process.argv.includes('--quiet');
@@ -27,16 +27,7 @@ async function runSeed(
 ): Promise<{ steps: number; cpuSec: number; ok: boolean; violations: number; hash: string }> {
   const steps0 = simCounters.steps;
   const cpu0 = process.cpuUsage();
-  const o = validateRunOptions({
-    mode: 'sim',
-    seed,
-    nodes: 3,
-    processes: 2,
-    durationMs: '2s',
-    files: 64,
-    protocol: 'force-withdraw',
-    faults: 'random',
-  });
+  const o = defaultSoakSeedOptions(seed, 'force-withdraw');
   const r = await runCluster(o.config, { protocol: o.protocol, faults: o.faults });
   const cpu = process.cpuUsage(cpu0);
   return {

@@ -1,9 +1,9 @@
 // The thin file P7 runs inside a piscina worker: one default soak seed (the configuration of
 // bench/fault-table.ts and `soak`) per task, and what it cost in scheduler steps.
 
-import { validateRunOptions } from '../../src/config/config.js';
 import { simCounters } from '../../src/driver/sim.js';
 import { runCluster } from '../../src/orchestrator/run.js';
+import { defaultSoakSeedOptions } from '../../src/soak/options.js';
 
 export interface SeedOutcome {
   readonly seed: number;
@@ -17,16 +17,7 @@ export interface SeedOutcome {
 export async function runSoakSeed(seed: number): Promise<SeedOutcome> {
   const t0 = performance.now();
   const steps0 = simCounters.steps;
-  const o = validateRunOptions({
-    mode: 'sim',
-    seed,
-    nodes: 3,
-    processes: 2,
-    durationMs: '2s',
-    files: 64,
-    protocol: 'force-withdraw',
-    faults: 'random',
-  });
+  const o = defaultSoakSeedOptions(seed, 'force-withdraw');
   const r = await runCluster(o.config, { protocol: o.protocol, faults: o.faults });
   return {
     seed,

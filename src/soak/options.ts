@@ -4,7 +4,7 @@
 
 import os from 'node:os';
 import { join } from 'node:path';
-import { toInteger, validateProtocol, validateRunOptions } from '../config/config.js';
+import { type RunOptions, toInteger, validateProtocol, validateRunOptions } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
 import { describeReceived, UsageError } from '../config/errors.js';
 import type { Mode } from '../config/types.js';
@@ -161,4 +161,12 @@ export function soakOptionsFromFlags(f: SoakFlags, now = new Date()): SoakCliOpt
     jobs,
     seedTimeoutMs,
   };
+}
+
+/**
+ * The run options of one default soak seed (what `soak` runs without overrides, and what the
+ * fault table, the attribution and the P7 benchmark measure), validated.
+ */
+export function defaultSoakSeedOptions(seed: number, protocol: string): RunOptions {
+  return validateRunOptions({ mode: 'sim', seed, ...soakSeedDefaults, protocol, faults: 'random' });
 }
