@@ -79,29 +79,41 @@ export interface ProgressOptions {
   readonly now?: () => number;
 }
 
+/** One status line redrawn in place on a TTY, at most every `redrawMs`, cut to the terminal width. */
+export interface LiveLine {
+  /** Redraw with `text()` unless the last redraw was less than redrawMs ago. */
+  show(text: () => string): void;
+  /** Erase the line (before printing anything else). */
+  clear(): void;
+}
+
+export function createLiveLine(stream: OutStream, redrawMs: number, now: () => number): LiveLine {
+  let last = Number.NEGATIVE_INFINITY;
+  let shown = false;
+  return {
+    show(text) {
+      const t = now();
+      if (t - last < redrawMs) return;
+      last = t;
+      const width = Math.max(20, (stream.columns ?? 80) - 1);
+      stream.write(`\r\x1b[2K${text().slice(0, width)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
 /** Progress to `stream`: a live line on a TTY, a heartbeat line every 10 s otherwise, or nothing. */
 export function createProgressReporter(stream: OutStream, opts: ProgressOptions): ProgressReporter {
   if (opts.quiet) return { update() {}, clear() {} };
   const now = opts.now ?? Date.now;
   const totalMs = opts.totalMs ?? null;
   if (stream.isTTY === true) {
-    const redrawMs = opts.redrawMs ?? 100;
-    let last = Number.NEGATIVE_INFINITY;
-    let shown = false;
-    return {
-      update(p) {
-        const t = now();
-        if (t - last < redrawMs) return;
-        last = t;
-        const width = Math.max(20, (stream.columns ?? 80) - 1);
-        stream.write(`\r\x1b[2K${formatProgress(p, totalMs).slice(0, width)}`);
-        shown = true;
-      },
-      clear() {
-        if (shown) stream.write('\r\x1b[2K');
-        shown = false;
-      },
-    };
+    const line = createLiveLine(stream, opts.redrawMs ?? 100, now);
+    return { update: (p) => line.show(() => formatProgress(p, totalMs)), clear: () => line.clear() };
   }
   const heartbeatMs = opts.heartbeatMs ?? 10_000;
   const start = now();

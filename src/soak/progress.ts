@@ -2,7 +2,7 @@
 // redrawMs), a heartbeat line every 10 s elsewhere (from a timer, so a slow seed still shows
 // the soak is alive), nothing with --quiet. Never coloured: it is a status line.
 
-import type { OutStream } from '../cli/output.js';
+import { createLiveLine, type OutStream } from '../cli/output.js';
 import type { SoakProgress } from './runner.js';
 import { formatSoakProgress } from './summary.js';
 
@@ -25,25 +25,11 @@ export function createSoakProgress(stream: OutStream, opts: SoakProgressOptions)
   if (opts.quiet) return { update() {}, clear() {}, stop() {} };
   const now = opts.now ?? Date.now;
   if (stream.isTTY === true) {
-    const redrawMs = opts.redrawMs ?? 200;
-    let last = Number.NEGATIVE_INFINITY;
-    let shown = false;
+    const line = createLiveLine(stream, opts.redrawMs ?? 200, now);
     return {
-      update(p) {
-        const t = now();
-        if (t - last < redrawMs) return;
-        last = t;
-        const width = Math.max(20, (stream.columns ?? 80) - 1);
-        stream.write(`\r\x1b[2K${formatSoakProgress(p).slice(0, width)}`);
-        shown = true;
-      },
-      clear() {
-        if (shown) stream.write('\r\x1b[2K');
-        shown = false;
-      },
-      stop() {
-        this.clear();
-      },
+      update: (p) => line.show(() => formatSoakProgress(p)),
+      clear: () => line.clear(),
+      stop: () => line.clear(),
     };
   }
   // The latest figures, aged to the heartbeat's time so the elapsed time keeps moving.

@@ -19,6 +19,7 @@ import { UsageError } from '../../config/errors.js';
 import { toJson } from '../../report/json.js';
 import { toolInfo } from '../../report/result.js';
 import { ExitCode } from '../exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
 import { writeText } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -67,20 +68,7 @@ export async function executeBench(
     `gfs2-stress ${toolInfo().version} bench: ${parts.join(', ')} (${flags.quick === true ? 'quick' : 'full'}, seed ${seed}) → ${outDir}/\n`,
   );
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) {
-      io.stderr.write('gfs2-stress: interrupted again; exiting without writing more\n');
-      process.exit(ExitCode.interrupted);
-    }
-    io.stderr.write(
-      'gfs2-stress: interrupted; stopping the suite and writing partial results (Ctrl-C again to quit at once)\n',
-    );
-    controller.abort(new Error('interrupted by SIGINT'));
-  };
-  if (ctx.signals) process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt(ctx, io.stderr, 'stopping the suite and writing partial results');
   let outcome: Awaited<ReturnType<typeof runBench>>;
   try {
     outcome = await runBench({
@@ -90,12 +78,12 @@ export async function executeBench(
       outDir,
       command: ctx.command,
       log: (line) => io.stderr.write(`  ${line}\n`),
-      signal: controller.signal,
+      signal: interrupt.signal,
       ...(loadSuite !== undefined ? { loadSuite } : {}),
       onSuiteDone: (doc, path) => human.write(formatBenchText(doc, path)),
     });
   } finally {
-    if (ctx.signals) process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   const { document } = outcome;
   await writeText(io.stderr, `README: ${outcome.readmePath}\n`);

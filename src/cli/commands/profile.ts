@@ -19,6 +19,7 @@ import type { RunResult } from '../../report/result.js';
 import { formatSummary } from '../../report/summary.js';
 import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import { ExitCode } from '../exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
 import { createProgressReporter, type OutStream, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
 import { emptyRunResult, exitCodeOf, formatRunHeader, type RunFlags, runOptionsFromFlags } from './run.js';
@@ -88,13 +89,7 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
     },
     live ? (p.intervalMs ?? SAMPLE_MS) : SAMPLE_MS,
   );
-  const controller = new AbortController();
-  const onSigint = () => {
-    progress.clear();
-    io.stderr.write('gfs2-stress: interrupted; stopping the run and writing partial results\n');
-    controller.abort(new Error('interrupted by SIGINT'));
-  };
-  if (ctx.signals) process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt(ctx, io.stderr, 'stopping the run and writing partial results', () => progress.clear());
   const startedAt = new Date();
   let result: RunResult;
   try {
@@ -103,20 +98,20 @@ async function executeProfile(flags: Flags, ctx: CliContext): Promise<number> {
       protocol: o.protocol,
       faults: o.faults,
       onProgress: (pr) => progress.update(pr),
-      signal: controller.signal,
+      signal: interrupt.signal,
       glockProfiler: profiler,
       ...(trace !== null ? { observers: trace.observers } : {}),
     });
   } catch (err) {
-    if (!controller.signal.aborted) throw err;
+    if (!interrupt.aborted()) throw err;
     result = emptyRunResult(o, ctx.command, startedAt, Math.round(performance.now() - t0), 'interrupted', undefined);
   } finally {
     clearInterval(timer);
-    if (ctx.signals) process.off('SIGINT', onSigint);
+    interrupt.dispose();
     progress.clear();
   }
   result = { ...result, command: ctx.command };
-  if (controller.signal.aborted && result.state === 'completed') result = { ...result, state: 'interrupted' };
+  if (interrupt.aborted() && result.state === 'completed') result = { ...result, state: 'interrupted' };
   const glocks = (result.glocks ?? []) as readonly GlockProfileDetail[];
 
   await writeText(io.stderr, formatSummary(result, { style: styleFor(io.stderr, io.env, flags.color !== false) }));

@@ -24,6 +24,7 @@ import { collectEnv, errorInfo, type Progress, type RunResult, SCHEMA_VERSION, t
 import { formatSummary } from '../../report/summary.js';
 import { attachTrace, traceLine } from '../../report/trace/attach.js';
 import { ExitCode } from '../exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
 import { createProgressReporter, styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -202,21 +203,7 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
   await writeText(io.stderr, formatRunHeader(o, flags.seed !== undefined));
 
   const progress = createProgressReporter(io.stderr, { quiet: flags.quiet === true, totalMs: o.config.durationMs });
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    progress.clear();
-    if (interrupts > 1) {
-      io.stderr.write('gfs2-stress: interrupted again; exiting without results\n');
-      process.exit(ExitCode.interrupted);
-    }
-    io.stderr.write(
-      'gfs2-stress: interrupted; stopping the run and writing partial results (Ctrl-C again to quit at once)\n',
-    );
-    controller.abort(new Error('interrupted by SIGINT'));
-  };
-  if (ctx.signals) process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt(ctx, io.stderr, 'stopping the run and writing partial results', () => progress.clear());
 
   const startedAt = new Date();
   const t0 = performance.now();
@@ -227,13 +214,13 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
       protocol: o.protocol,
       faults: o.faults,
       onProgress: (p) => progress.update(p),
-      signal: controller.signal,
+      signal: interrupt.signal,
       ...(trace !== null ? { observers: trace.observers } : {}),
     });
   } catch (err) {
     progress.clear();
     const wallMs = Math.round(performance.now() - t0);
-    if (controller.signal.aborted) {
+    if (interrupt.aborted()) {
       result = emptyRunResult(o, ctx.command, startedAt, wallMs, 'interrupted', undefined);
     } else {
       // A crash of the engine: the stack goes to stderr (exit 70); --json still gets a document.
@@ -242,11 +229,11 @@ export async function executeRun(o: RunOptions, flags: RunFlags, ctx: CliContext
       throw err;
     }
   } finally {
-    if (ctx.signals) process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   progress.clear();
   result = { ...result, command: ctx.command };
-  if (controller.signal.aborted && result.state === 'completed') result = { ...result, state: 'interrupted' };
+  if (interrupt.aborted() && result.state === 'completed') result = { ...result, state: 'interrupted' };
 
   const traced = trace?.write(result) ?? null;
   await writeText(summaryStream, formatSummary(result, { style: styleFor(summaryStream, io.env, colorFlag) }));

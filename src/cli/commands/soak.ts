@@ -29,6 +29,7 @@ import type { SeedOutcome, SeedRunCluster } from '../../soak/seed.js';
 import { SHRINK_ATTEMPTS_DEFAULT, shrinkFailure } from '../../soak/shrink.js';
 import { formatSoakSummary } from '../../soak/summary.js';
 import { ExitCode } from '../exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
 import { styleFor, writeText } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -99,23 +100,11 @@ export async function executeSoak(
   );
   await mkdir(o.outDir, { recursive: true });
 
-  const controller = new AbortController();
-  const signal = deps.signal !== undefined ? AbortSignal.any([deps.signal, controller.signal]) : controller.signal;
   const progress = createSoakProgress(io.stderr, { quiet: flags.quiet === true });
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    progress.clear();
-    if (interrupts > 1) {
-      io.stderr.write('gfs2-stress: interrupted again; exiting without results\n');
-      process.exit(ExitCode.interrupted);
-    }
-    io.stderr.write(
-      'gfs2-stress: interrupted; abandoning running seeds and writing the partial summary (Ctrl-C again to quit at once)\n',
-    );
-    controller.abort(new Error('interrupted by SIGINT'));
-  };
-  if (ctx.signals) process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt(ctx, io.stderr, 'abandoning running seeds and writing the partial summary', () =>
+    progress.clear(),
+  );
+  const signal = deps.signal !== undefined ? AbortSignal.any([deps.signal, interrupt.signal]) : interrupt.signal;
 
   let executors = deps.executors;
   const owned: SeedExecutor[] = [];
@@ -163,7 +152,7 @@ export async function executeSoak(
     if (signal.aborted) result = { ...result, state: 'interrupted' };
   } finally {
     progress.stop();
-    if (ctx.signals) process.off('SIGINT', onSigint);
+    interrupt.dispose();
     for (const e of owned) await e.close();
   }
   await writeFile(join(o.outDir, 'result.json'), toJson(result));
