@@ -9,34 +9,12 @@ import { formatContention, sortContention } from '../../src/profile/contention.j
 import { fairnessOf, formatFairness } from '../../src/profile/fairness.js';
 import { formatLive, formatRunView, summaryMatrix } from '../../src/profile/glocktop.js';
 import { formatGlstats, glstatsLine } from '../../src/profile/glstats.js';
+import { sampleGlock } from '../report/sample-result.js';
 
 function glock(type: number, number: number, o: Partial<GlockProfileDetail>): GlockProfileDetail {
-  const contended = o.contended ?? 0;
-  const waitNsTotal = o.waitNsTotal ?? 0;
-  return {
-    name: `n:${type}/${number}`,
-    type,
-    number,
-    srtt: 0,
-    srttvar: 0,
-    srttb: 0,
-    srttvarb: 0,
-    sirt: 0,
-    sirtvar: 0,
-    dcount: 0,
-    qcount: 0,
-    contended,
-    waitNsTotal,
-    waitNsMax: 0,
-    waitNsAvg: contended > 0 ? waitNsTotal / contended : 0,
-    grantsByNode: [0, 0],
-    callbacks: 0,
-    demotes: 0,
-    waitsByState: [0, 0, 0, 0],
-    grantsByState: [0, 0, 0, 0],
-    holders: [],
-    ...o,
-  };
+  // The detail fields first: `o` (spread last by sampleGlock) may override any of them.
+  const detail = { callbacks: 0, demotes: 0, waitsByState: [0, 0, 0, 0], grantsByState: [0, 0, 0, 0], holders: [] };
+  return { ...detail, ...sampleGlock(type, number, o) } as GlockProfileDetail;
 }
 
 const a = glock(2, 100, {

@@ -15,6 +15,7 @@ import { toJson } from '../../src/report/json.js';
 import type { GlockProfile, RunResult } from '../../src/report/result.js';
 import { simConfig } from '../e2e/cluster.js';
 import { runCli } from '../support/cli-child.js';
+import { sampleGlock } from './sample-result.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const skipChromium =
@@ -53,24 +54,7 @@ function chromium(
 
 function glock(name: string, waitNsTotal: number, contended: number): GlockProfile {
   const [type, number] = name.slice(2).split('/').map(Number) as [number, number];
-  return {
-    name,
-    type,
-    number,
-    srtt: 0,
-    srttvar: 0,
-    srttb: 0,
-    srttvarb: 0,
-    sirt: 0,
-    sirtvar: 0,
-    dcount: 0,
-    qcount: 0,
-    contended,
-    waitNsTotal,
-    waitNsMax: waitNsTotal / 2,
-    waitNsAvg: waitNsTotal / contended,
-    grantsByNode: [1, 1, 1],
-  };
+  return sampleGlock(type, number, { contended, waitNsTotal, waitNsMax: waitNsTotal / 2, grantsByNode: [1, 1, 1] });
 }
 
 let cached: RunResult | null = null;

@@ -2,7 +2,14 @@
 
 import { defaults } from '../../src/config/config.js';
 import type { Config } from '../../src/config/types.js';
-import { collectEnv, type NodeResult, type RunResult, SCHEMA_VERSION, toolInfo } from '../../src/report/result.js';
+import {
+  collectEnv,
+  type GlockProfile,
+  type NodeResult,
+  type RunResult,
+  SCHEMA_VERSION,
+  toolInfo,
+} from '../../src/report/result.js';
 import { createHistogram, recordNs, summarize } from '../../src/stats/histogram.js';
 
 export function sampleConfig(over: Partial<Config> = {}): Config {
@@ -48,6 +55,31 @@ export function sampleResult(over: Partial<RunResult> = {}): RunResult {
     checker: { ok: true, checked: ['I4', 'journal-clean'], violations: [] },
     latency: { op: summarize(h) },
     messages: [{ timeNs: 1_500_000, node: 1, text: 'gfs2: fsid=cluster:fs.1: Journal recovery complete for jid 1.' }],
+    ...over,
+  };
+}
+
+/** A glock profile with every glstats figure 0; wait figures and grants from `over`. */
+export function sampleGlock(type: number, number: number, over: Partial<GlockProfile> = {}): GlockProfile {
+  const contended = over.contended ?? 0;
+  const waitNsTotal = over.waitNsTotal ?? 0;
+  return {
+    name: `n:${type}/${number}`,
+    type,
+    number,
+    srtt: 0,
+    srttvar: 0,
+    srttb: 0,
+    srttvarb: 0,
+    sirt: 0,
+    sirtvar: 0,
+    dcount: 0,
+    qcount: 0,
+    contended,
+    waitNsTotal,
+    waitNsMax: 0,
+    waitNsAvg: contended > 0 ? waitNsTotal / contended : 0,
+    grantsByNode: [0, 0],
     ...over,
   };
 }
