@@ -2,19 +2,10 @@
 // and the window 601ef0d5's own ordering leaves open (RECOVERY cleared before the journal is
 // known clean).
 
-import type { Scenario, ScenarioScript } from './scenario.js';
+import { type Scenario, type ScenarioScript, SMALL_CLUSTER } from './scenario.js';
 import { flush, holdersFor, op, until, writeBackAll } from './steps.js';
 
-const small = {
-  nodes: 3,
-  processes: 1,
-  rgrps: 1,
-  rgrpDataBlocks: 256,
-  files: 64,
-  durationMs: 4000,
-  hz: 1000,
-  timeScale: 1,
-};
+const small = SMALL_CLUSTER;
 
 /** A creates and extends slot 0 (directory block 0, R) and keeps them cached, dirty in J_A. */
 const aLogs: ScenarioScript = function* (n, p) {

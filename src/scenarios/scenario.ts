@@ -24,3 +24,15 @@ export interface Scenario {
   /** Scripts of node `node`'s workload processes (index = process number); missing = idle. */
   scripts(node: number): readonly ScenarioScript[];
 }
+
+/** The cluster every scenario starts from: 3 nodes, one rgrp, short and at kernel timing. */
+export const SMALL_CLUSTER = {
+  nodes: 3,
+  processes: 1,
+  rgrps: 1,
+  rgrpDataBlocks: 256,
+  files: 64,
+  durationMs: 4000,
+  hz: 1000,
+  timeScale: 1,
+} as const satisfies Partial<Config>;

@@ -4,7 +4,7 @@
 
 import { Holder } from '../glock/holder.js';
 import { Sdf } from '../node/sdf.js';
-import type { Scenario, ScenarioScript } from './scenario.js';
+import { type Scenario, type ScenarioScript, SMALL_CLUSTER } from './scenario.js';
 import {
   flush,
   holdersFor,
@@ -21,17 +21,7 @@ const A_SLOT = 0;
 const B_SLOT = 16;
 const C_SLOT = 32;
 
-/** The shape every withdraw scenario shares: 3 nodes, one rgrp, short and at kernel timing. */
-const small = {
-  nodes: 3,
-  processes: 1,
-  rgrps: 1,
-  rgrpDataBlocks: 256,
-  files: 64,
-  durationMs: 4000,
-  hz: 1000,
-  timeScale: 1,
-};
+const small = SMALL_CLUSTER;
 
 /** A: create and extend a file (R's header and bitmap logged), maybe write back, then keep writing. */
 const aWrites: ScenarioScript = function* (n, p, rnd) {
